@@ -1,0 +1,279 @@
+/**
+ * Microsoft's Kusto language service (`@kusto/language-service-next`, the Kusto.Language parser and
+ * binder compiled to JavaScript) loaded in the test process, with a database built from the table
+ * schemas in `__tests__/data`. It answers what a real cluster's front end would: does the query
+ * parse, and does every table, column, function and operator bind with the right types.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Condition, KqlFlavor, PlannedRule, QueryTarget } from '../../src/core/model.js';
+import xdrSchemas from '../data/kql-schemas-defender-xdr.json' with { type: 'json' };
+import sentinelSchemas from '../data/kql-schemas-sentinel.json' with { type: 'json' };
+
+export type KqlSchemas = Record<string, { name: string; type: string }[]>;
+export const KQL_SCHEMAS: Record<KqlFlavor, KqlSchemas> = { xdr: xdrSchemas, sentinel: sentinelSchemas };
+
+export interface KqlDiagnostic {
+  severity: string;
+  code: string;
+  message: string;
+  start: number;
+  length: number;
+}
+
+// The small part of the service's object model these tests use (the package's own .d.ts is 1.7 MB
+// of global declarations; keeping it out of the program keeps `tsc` fast).
+interface DotNetList<T> {
+  Count: number;
+  getItem(index: number): T;
+}
+interface SyntaxNode {
+  Kind: number;
+  Parent: SyntaxNode | null;
+  LiteralValue: unknown;
+  SimpleName?: string;
+  ChildCount: number;
+  GetChild(index: number): SyntaxNode | null;
+  WalkNodes(action: (node: SyntaxNode) => void): void;
+}
+interface KustoCode {
+  Syntax: SyntaxNode;
+  GetDiagnostics(): DotNetList<{ Severity: string; Code: string; Message: string; Start: number; Length: number }>;
+}
+interface KustoLanguage {
+  Symbols: {
+    TableSymbol: { $ctor4: new (name: string, columns: unknown[]) => unknown };
+    ColumnSymbol: new (name: string, type: unknown) => unknown;
+    DatabaseSymbol: { ctor: new (name: string, members: unknown[]) => unknown };
+    ScalarTypes: { GetSymbol(name: string): unknown };
+  };
+  GlobalState: { Default: { WithDatabase(db: unknown): unknown } };
+  KustoCode: { ParseAndAnalyze(text: string, globals: unknown): KustoCode };
+  KustoFacts: { BracketNameIfNecessary(name: string): string };
+  Syntax: { SyntaxKind: Record<string, number> };
+}
+
+let language: KustoLanguage | undefined;
+
+/** Load the service once per test file (~0.3 s); it defines the globals `Bridge` and `Kusto`. */
+export function kustoLanguage(): KustoLanguage {
+  if (language) return language;
+  const packageDir = dirname(createRequire(import.meta.url).resolve('@kusto/language-service-next/package.json'));
+  // Indirect eval runs the scripts as classic scripts in this (jest sandbox) global scope, where
+  // they register `Bridge` and `Kusto` the way a browser <script> tag would.
+  const runScript = eval;
+  runScript(readFileSync(join(packageDir, 'bridge.min.js'), 'utf8'));
+  runScript(readFileSync(join(packageDir, 'Kusto.Language.Bridge.min.js'), 'utf8'));
+  language = (globalThis as unknown as { Kusto: { Language: KustoLanguage } }).Kusto.Language;
+  return language;
+}
+
+const globalsByFlavor = new Map<KqlFlavor, unknown>();
+
+/** The service's global state with one database holding every table of the flavour's schemas. */
+export function kustoGlobals(flavor: KqlFlavor, extraTables: KqlSchemas = {}): unknown {
+  const shared = Object.keys(extraTables).length === 0;
+  const cached = shared ? globalsByFlavor.get(flavor) : undefined;
+  if (cached) return cached;
+  const K = kustoLanguage();
+  const tables = Object.entries({ ...KQL_SCHEMAS[flavor], ...extraTables }).map(
+    ([name, columns]) =>
+      new K.Symbols.TableSymbol.$ctor4(
+        name,
+        columns.map((c) => new K.Symbols.ColumnSymbol(c.name, K.Symbols.ScalarTypes.GetSymbol(c.type)))
+      )
+  );
+  const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor('hunting', tables));
+  if (shared) globalsByFlavor.set(flavor, globals);
+  return globals;
+}
+
+function analyse(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KustoCode {
+  return kustoLanguage().KustoCode.ParseAndAnalyze(query, kustoGlobals(flavor, extraTables));
+}
+
+/** Every diagnostic (errors and warnings) of parsing and binding `query` against the flavour's tables. */
+export function kqlDiagnostics(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KqlDiagnostic[] {
+  const list = analyse(query, flavor, extraTables).GetDiagnostics();
+  const out: KqlDiagnostic[] = [];
+  for (let i = 0; i < list.Count; i++) {
+    const d = list.getItem(i);
+    out.push({ severity: d.Severity, code: d.Code, message: d.Message, start: d.Start, length: d.Length });
+  }
+  return out;
+}
+
+export function kqlErrors(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KqlDiagnostic[] {
+  return kqlDiagnostics(query, flavor, extraTables).filter((d) => d.severity === 'Error');
+}
+
+/** A readable list of diagnostics with the query text they point at, for failure messages. */
+export function describeDiagnostics(query: string, diagnostics: KqlDiagnostic[]): string {
+  return diagnostics
+    .map((d) => `${d.severity} ${d.code} at ${d.start}: ${d.message} near ${JSON.stringify(query.slice(d.start, d.start + Math.max(d.length, 20)))}`)
+    .join('\n');
+}
+
+/**
+ * The values of the query's string literals that are expressions (not bracketed names), in source
+ * order, as the service decodes them — the value a cluster would compare against.
+ */
+export function kqlStringLiteralValues(query: string, flavor: KqlFlavor): string[] {
+  const K = kustoLanguage();
+  const stringLiteral = K.Syntax.SyntaxKind['StringLiteralExpression'];
+  const bracketedName = K.Syntax.SyntaxKind['BracketedName'];
+  const values: string[] = [];
+  analyse(query, flavor).Syntax.WalkNodes((node) => {
+    if (node.Kind === stringLiteral && node.Parent?.Kind !== bracketedName) values.push(String(node.LiteralValue));
+  });
+  return values;
+}
+
+/** Whether the service would write `name` without brackets. */
+export function kustoNeedsNoBrackets(name: string): boolean {
+  return kustoLanguage().KustoFacts.BracketNameIfNecessary(name) === name;
+}
+
+/** The declared type of a column in the flavour's schemas, or undefined when it does not exist. */
+export function kqlColumnType(flavor: KqlFlavor, table: string, column: string): string | undefined {
+  return KQL_SCHEMAS[flavor][table]?.find((c) => c.name === column)?.type;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a query's condition back from the service's syntax tree.
+
+/** One comparison found in a parsed query, in the vocabulary of the condition tree. */
+export interface KqlLeaf {
+  field: string;
+  operator: 'equals' | 'contains' | 'startswith' | 'endswith' | 'regex' | 'cidr';
+  value: string | number;
+}
+
+const LEAF_OPERATORS: Record<string, KqlLeaf['operator']> = {
+  EqualTildeExpression: 'equals',
+  EqualExpression: 'equals',
+  ContainsExpression: 'contains',
+  StartsWithExpression: 'startswith',
+  EndsWithExpression: 'endswith',
+  MatchesRegexExpression: 'regex'
+};
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let i = 0; i < node.ChildCount; i++) {
+    const child = node.GetChild(i);
+    if (child) out.push(child);
+  }
+  return out;
+}
+
+/**
+ * Evaluate the boolean structure of every `where` after the first (the first is the time bound)
+ * as the service parsed it: `and`/`or` with the parser's precedence, parentheses, `not()`, `in~`
+ * lists as OR-ed equalities; each comparison's truth comes from `truth`. Anything else throws, so
+ * an unexpected operator (say `has`) fails the test that uses it.
+ */
+export function evaluateKqlCondition(query: string, flavor: KqlFlavor, truth: (leaf: KqlLeaf) => boolean): boolean {
+  const K = kustoLanguage();
+  const kindName = new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, kind]) => [kind, name]));
+  const kind = (node: SyntaxNode): string => kindName.get(node.Kind) ?? String(node.Kind);
+  const nameOf = (node: SyntaxNode): string => {
+    if (kind(node) !== 'NameReference' || node.SimpleName === undefined) throw new Error(`expected a column, got ${kind(node)}`);
+    return node.SimpleName;
+  };
+  const literal = (node: SyntaxNode): string | number => {
+    const k = kind(node);
+    if (k === 'StringLiteralExpression') return String(node.LiteralValue);
+    if (k === 'LongLiteralExpression' || k === 'IntLiteralExpression' || k === 'RealLiteralExpression') return Number(String(node).trim());
+    throw new Error(`expected a literal, got ${k}`);
+  };
+  const listItems = (expressionList: SyntaxNode): SyntaxNode[] =>
+    children(children(expressionList)[1]!).map((element) => children(element)[0]!);
+
+  const evaluate = (node: SyntaxNode): boolean => {
+    const k = kind(node);
+    const parts = children(node);
+    switch (k) {
+      case 'OrExpression':
+        return evaluate(parts[0]!) || evaluate(parts[2]!);
+      case 'AndExpression':
+        return evaluate(parts[0]!) && evaluate(parts[2]!);
+      case 'ParenthesizedExpression':
+        return evaluate(parts[1]!);
+      case 'BooleanLiteralExpression':
+        return String(node).trim() === 'true';
+      case 'InCsExpression':
+      case 'InExpression':
+        return listItems(parts[2]!).some((item) => truth({ field: nameOf(parts[0]!), operator: 'equals', value: literal(item) }));
+      case 'FunctionCallExpression': {
+        const fn = nameOf(parts[0]!);
+        const args = listItems(parts[1]!);
+        if (fn === 'not') return !evaluate(args[0]!);
+        if (fn === 'ipv4_is_in_range' || fn === 'ipv6_is_in_range') {
+          const cidr = String(literal(args[1]!));
+          if ((fn === 'ipv6_is_in_range') !== cidr.includes(':')) throw new Error(`${fn} used for ${cidr}`);
+          return truth({ field: nameOf(args[0]!), operator: 'cidr', value: cidr });
+        }
+        throw new Error(`unexpected function ${fn}`);
+      }
+      default: {
+        const operator = LEAF_OPERATORS[k];
+        if (operator === undefined) throw new Error(`unexpected ${k}: ${String(node).trim()}`);
+        let value = literal(parts[2]!);
+        if (operator === 'regex') {
+          if (typeof value !== 'string' || !value.startsWith('(?i)')) throw new Error(`regex without (?i): ${String(value)}`);
+          value = value.slice('(?i)'.length);
+        }
+        if ((k === 'EqualExpression') !== (typeof value === 'number')) throw new Error(`${k} with ${typeof value} value`);
+        return truth({ field: nameOf(parts[0]!), operator, value });
+      }
+    }
+  };
+
+  const filters: SyntaxNode[] = [];
+  analyse(query, flavor).Syntax.WalkNodes((node) => {
+    if (kind(node) === 'FilterOperator') filters.push(node);
+  });
+  if (filters.length < 2) throw new Error(`expected a time filter and a condition filter, found ${filters.length} where clauses`);
+  return filters.slice(1).every((filter) => evaluate(children(filter).at(-1)!));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hand-built planned rule (the AiTM finding of the seed) for renderer tests that must not depend
+// on the planner. Only `kql` matters to the KQL renderer; the other targets are placeholders.
+
+export function plannedRule(kql: Partial<QueryTarget> & { condition: Condition }, meta: Partial<PlannedRule['meta']> = {}): PlannedRule {
+  const target: QueryTarget = {
+    source: 'DeviceProcessEvents',
+    timeField: 'Timestamp',
+    projection: ['DeviceName', 'AccountName', 'FileName', 'FolderPath', 'ProcessCommandLine', 'SHA256', 'InitiatingProcessFileName'],
+    ...kql
+  };
+  return {
+    meta: {
+      ruleId: '3b0c7a52-5a8e-5f0e-9d3c-2f4d8f0c1a11',
+      title: 'Adversary-in-the-Middle: LLMNR/NBT-NS Poisoning',
+      description: 'Proxy process spawned from explorer.exe',
+      author: 'Andre Seguin',
+      date: '2026-04-08',
+      references: [],
+      falsepositives: [],
+      status: 'test',
+      level: 'high',
+      confirmed: true,
+      technique: { id: 'T1557.001', name: 'LLMNR/NBT-NS Poisoning and SMB Relay' },
+      tactic: { shortname: 'credential-access', name: 'Credential Access' },
+      tags: ['attack.credential-access', 'attack.t1557.001', 'detection.threat-hunting'],
+      hunt: { name: 'AiTM Proxy Detection — Infostealer Delivery', slug: 'aitm-proxy-detection', peakPhase: 'Scoped', file: 'hunts/aitm.yml' },
+      findingIndex: 0,
+      dataSource: { name: 'Microsoft Defender EDR', type: 'endpoint' },
+      ...meta
+    },
+    logsourceKey: 'process_creation',
+    sigma: { logsource: { category: 'process_creation', product: 'windows' }, condition: kql.condition },
+    kql: target,
+    spl: { source: 'Endpoint.Processes', timeField: '_time', projection: [], condition: kql.condition },
+    sql: { source: 'security.process_events', timeField: 'event_time', projection: [], condition: kql.condition }
+  };
+}

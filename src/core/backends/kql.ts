@@ -1,0 +1,191 @@
+/**
+ * KQL backend for Microsoft Defender XDR advanced hunting and Microsoft Sentinel: one planned rule
+ * becomes one query over the rule's table, time-bounded, with ATT&CK context columns.
+ *
+ * Matching is case-insensitive throughout (`=~`, `in~`, `contains`, `startswith`, `endswith`,
+ * `(?i)` regexes). `has` is never used: it matches whole terms only, not substrings.
+ */
+import type { Condition, FieldMatch, KqlFlavor, PlannedRule, RenderOptions } from '../model.js';
+import { kqlIdentifier, kqlString } from './kql-literal.js';
+
+const FLAVOR_LABELS: Record<KqlFlavor, string> = {
+  xdr: 'Microsoft Defender XDR advanced hunting',
+  sentinel: 'Microsoft Sentinel (Log Analytics)'
+};
+
+/** Columns the query adds for the analyst; always projected last. */
+const CONTEXT_COLUMNS = ['Technique', 'Tactic', 'Confidence'] as const;
+
+const HEADER_WIDTH = 100;
+const PROJECT_WIDTH = 100;
+const INDENT = '    ';
+
+/**
+ * Comment text that cannot end its `//` line: Kusto ends a comment at CR, LF, U+2028 and U+2029,
+ * so every control, separator and invisible format character collapses to one space.
+ */
+function commentText(text: string): string {
+  return text
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+function header(rule: PlannedRule, flavor: KqlFlavor): string[] {
+  const m = rule.meta;
+  const title = `// ── ${commentText(`${m.technique.id}: ${m.title}`)} ──`;
+  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
+  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
+  const lines = [
+    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
+    `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
+    `ATT&CK: ${technique} — ${m.tactic.name}`,
+    `Rule id: ${m.ruleId} | Target: ${FLAVOR_LABELS[flavor]}`
+  ];
+  return [`${title}${ruler}`, ...lines.map((line) => `// ${commentText(line)}`)];
+}
+
+function numberLiteral(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  return Number.isNaN(value) ? 'real(nan)' : value > 0 ? 'real(+inf)' : 'real(-inf)';
+}
+
+function renderMatch(match: FieldMatch): string {
+  const field = kqlIdentifier(match.field);
+  const { value } = match;
+  const text = typeof value === 'string' ? value : String(value);
+  switch (match.operator) {
+    case 'equals':
+      return typeof value === 'number' ? `${field} == ${numberLiteral(value)}` : `${field} =~ ${kqlString(text)}`;
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+      return `${field} ${match.operator} ${kqlString(text)}`;
+    case 'regex':
+      return `${field} matches regex ${kqlString(`(?i)${text}`)}`;
+    case 'cidr':
+      return `${text.includes(':') ? 'ipv6_is_in_range' : 'ipv4_is_in_range'}(${field}, ${kqlString(text)})`;
+  }
+}
+
+/** The key under which OR-ed equalities on one field collapse into one `in~`/`in` list. */
+function equalityKey(c: Condition): string | undefined {
+  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
+  return `${typeof c.value}\u0000${c.field}`;
+}
+
+/**
+ * The terms of an OR, with ≥2 equalities on the same field (same value type) merged into one
+ * `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers) at the place of the first one.
+ */
+function orTerms(children: Condition[]): string[] {
+  const groups = new Map<string, FieldMatch[]>();
+  for (const child of children) {
+    const key = equalityKey(child);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
+  }
+  const terms: string[] = [];
+  const emitted = new Set<string>();
+  for (const child of children) {
+    const key = equalityKey(child);
+    const group = key === undefined ? undefined : groups.get(key);
+    if (key === undefined || group === undefined || group.length < 2) {
+      terms.push(renderOperand(child));
+      continue;
+    }
+    if (emitted.has(key)) continue;
+    emitted.add(key);
+    const first = group[0]!;
+    const values = [...new Set(group.map((m) => m.value))];
+    if (values.length === 1) {
+      terms.push(renderMatch(first));
+      continue;
+    }
+    const list = values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
+    terms.push(`${kqlIdentifier(first.field)} ${typeof first.value === 'number' ? 'in' : 'in~'} (${list})`);
+  }
+  return terms;
+}
+
+/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
+function terms(condition: Condition): { op: 'and' | 'or' | undefined; terms: string[] } {
+  switch (condition.kind) {
+    case 'match':
+      return { op: undefined, terms: [renderMatch(condition)] };
+    case 'not':
+      return { op: undefined, terms: [`not(${renderCondition(condition.child)})`] };
+    case 'and':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['true'] }
+        : { op: 'and', terms: condition.children.map(renderOperand) };
+    case 'or':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['false'] }
+        : { op: 'or', terms: orTerms(condition.children) };
+  }
+}
+
+function renderCondition(condition: Condition): string {
+  const { op, terms: parts } = terms(condition);
+  return op === undefined ? parts[0]! : parts.join(` ${op} `);
+}
+
+/** A child of `and`/`or`: compound children are always parenthesised, so precedence never bites. */
+function renderOperand(condition: Condition): string {
+  const { op, terms: parts } = terms(condition);
+  if (op === undefined || parts.length === 1) return parts[0]!;
+  return `(${parts.join(` ${op} `)})`;
+}
+
+/** The `| where` clause: a top-level `and`/`or` puts one term per line. */
+function whereClause(condition: Condition): string[] {
+  const { op, terms: parts } = terms(condition);
+  if (op === undefined || parts.length === 1) return [`| where ${parts[0]!}`];
+  return [`| where ${parts[0]!}`, ...parts.slice(1).map((part) => `${INDENT}${op} ${part}`)];
+}
+
+function projectClause(columns: string[]): string[] {
+  const lines: string[] = [];
+  let line = '| project';
+  let first = true;
+  for (const column of columns) {
+    const item = `${first ? ' ' : ', '}${column}`;
+    if (!first && line.length + item.length > PROJECT_WIDTH) {
+      lines.push(`${line},`);
+      line = `${INDENT}${column}`;
+    } else {
+      line += item;
+    }
+    first = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Render one planned rule as a KQL query (LF line ends, one trailing newline, deterministic). */
+export function renderKql(rule: PlannedRule, options: RenderOptions): string {
+  if (!Number.isSafeInteger(options.lookbackDays) || options.lookbackDays <= 0) {
+    throw new RangeError(`lookbackDays must be a positive whole number of days, got ${String(options.lookbackDays)}`);
+  }
+  const target = rule.kql;
+  const timeField = kqlIdentifier(target.timeField);
+  const m = rule.meta;
+  const context: Record<(typeof CONTEXT_COLUMNS)[number], string> = {
+    Technique: m.technique.id,
+    Tactic: m.tactic.shortname,
+    Confidence: m.level
+  };
+  const reserved = new Set<string>([target.timeField, ...CONTEXT_COLUMNS]);
+  const shown = [...new Set(target.projection)].filter((column) => !reserved.has(column));
+  const lines = [
+    ...header(rule, options.kqlFlavor),
+    '',
+    kqlIdentifier(target.source),
+    `| where ${timeField} > ago(${options.lookbackDays}d)`,
+    ...whereClause(target.condition),
+    `| extend ${CONTEXT_COLUMNS.map((name) => `${name} = ${kqlString(context[name])}`).join(', ')}`,
+    ...projectClause([timeField, ...shown.map(kqlIdentifier), ...CONTEXT_COLUMNS]),
+    `| order by ${timeField} desc`
+  ];
+  return `${lines.join('\n')}\n`;
+}
