@@ -1,0 +1,192 @@
+import { type AttackCatalogue, bundledAttackCatalogue } from './attack.js';
+import { renderKql } from './backends/kql.js';
+import { renderSigma } from './backends/sigma.js';
+import { renderSpl } from './backends/spl.js';
+import { renderSql } from './backends/sql.js';
+import { type Coverage, coverageOf } from './coverage.js';
+import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
+import { type ParsedHunt, parseHuntReport } from './hunt/parse.js';
+import type { HuntReport } from './hunt/schema.js';
+import { ALL_HUNTS_SOURCE, comparePaths, type GeneratedFile } from './manifest.js';
+import type { KqlFlavor, OutputFormat, PlannedRule, RenderOptions, StatusMap } from './model.js';
+import { attackCell, coverageLayer, huntLayer, serializeLayer } from './navigator.js';
+import { huntSlug, isContainedRelativePath, slugify } from './paths.js';
+import { planRules } from './rules/plan.js';
+import { bundledRoutingTable, type RoutingTable } from './routing/table.js';
+
+export type { GeneratedFile } from './manifest.js';
+
+/**
+ * The conversion pipeline (DESIGN.md §1): hunt files in, the planned output tree out (§6).
+ * Pure and deterministic: the same inputs give byte-identical files, in path order.
+ */
+
+export interface ConvertOptions {
+  formats: OutputFormat[];
+  statusMap: StatusMap;
+  kqlFlavor: KqlFlavor;
+  lookbackDays: number;
+  routing?: RoutingTable;
+  catalogue?: AttackCatalogue;
+}
+
+export interface HuntInput {
+  file: string;
+  source: string | Uint8Array;
+}
+
+export interface HuntResult {
+  file: string;
+  slug?: string;
+  report?: HuntReport;
+  rules: PlannedRule[];
+  files: GeneratedFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ConversionResult {
+  hunts: HuntResult[];
+  files: GeneratedFile[];
+  coverage: Coverage;
+  diagnostics: Diagnostic[];
+}
+
+export const COVERAGE_FILE = 'coverage.json';
+export const NAVIGATOR_FILE = 'navigator.json';
+
+/** The rule formats: each one a renderer, a directory and a file extension. */
+const RULE_FORMATS: readonly { format: OutputFormat; extension: string; render: (rule: PlannedRule, options: RenderOptions) => string }[] = [
+  { format: 'sigma', extension: 'yml', render: renderSigma },
+  { format: 'kql', extension: 'kql', render: renderKql },
+  { format: 'spl', extension: 'spl', render: renderSpl },
+  { format: 'sql', extension: 'sql', render: renderSql }
+];
+
+export function convertHunts(inputs: readonly HuntInput[], options: ConvertOptions): ConversionResult {
+  const catalogue = options.catalogue ?? bundledAttackCatalogue();
+  const routing = options.routing ?? bundledRoutingTable();
+  const hunts = inputs.map((input) => convertOne(input, options, catalogue, routing));
+  rejectSharedSlugs(hunts);
+
+  const valid = hunts.filter((h): h is HuntResult & { report: HuntReport } => !!h.report && !hasErrors(h.diagnostics));
+  const coverage = coverageOf(
+    valid.map((h) => ({ file: h.file, report: h.report })),
+    catalogue
+  );
+  const files = valid.flatMap((h) => h.files);
+  if (options.formats.includes('navigator')) {
+    files.push({ path: COVERAGE_FILE, content: serializeLayer(coverageLayer(coverage, catalogue)), source: ALL_HUNTS_SOURCE, format: 'coverage' });
+  }
+  files.sort((a, b) => comparePaths(a.path, b.path));
+  return { hunts, files, coverage, diagnostics: sortDiagnostics(hunts.flatMap((h) => h.diagnostics)) };
+}
+
+function convertOne(input: HuntInput, options: ConvertOptions, catalogue: AttackCatalogue, routing: RoutingTable): HuntResult {
+  const parsed = parseHuntReport(input.source, input.file, catalogue);
+  const result: HuntResult = { file: input.file, rules: [], files: [], diagnostics: [...parsed.diagnostics] };
+  const report = parsed.report;
+  if (!report || hasErrors(parsed.diagnostics)) return result;
+  result.report = report;
+  const slug = huntSlug(report.hunt);
+  result.slug = slug;
+
+  const plan = planRules(report, {
+    file: input.file,
+    locate: parsed.locate,
+    statusMap: options.statusMap,
+    kqlFlavor: options.kqlFlavor,
+    routing,
+    catalogue
+  });
+  result.rules = plan.rules;
+  result.diagnostics.push(...plan.diagnostics);
+  if (hasErrors(plan.diagnostics)) return result;
+
+  const renderOptions: RenderOptions = { lookbackDays: options.lookbackDays, kqlFlavor: options.kqlFlavor };
+  const baseNames = ruleBaseNames(plan.rules);
+  const ruleFiles = new Map<string, string[]>();
+  const files: GeneratedFile[] = [];
+  for (const rule of plan.rules) {
+    const baseName = baseNames.get(rule)!;
+    for (const { format, extension, render } of RULE_FORMATS) {
+      if (!options.formats.includes(format)) continue;
+      const relative = `${format}/${baseName}.${extension}`;
+      let content: string;
+      try {
+        content = render(rule, renderOptions);
+      } catch (err) {
+        result.diagnostics.push(
+          locatedError(input.file, parsed, ['findings', rule.meta.findingIndex], `cannot render the ${format} rule for ${rule.logsourceKey}: ${err instanceof Error ? err.message : String(err)}`)
+        );
+        continue;
+      }
+      files.push({ path: `${slug}/${relative}`, content, source: input.file, format });
+      ruleFiles.set(rule.meta.ruleId, [...(ruleFiles.get(rule.meta.ruleId) ?? []), relative]);
+    }
+  }
+
+  if (options.formats.includes('navigator')) {
+    report.findings.forEach((finding, index) => {
+      const cell = attackCell(catalogue, finding.technique, finding.tactic);
+      if (!cell.ok) result.diagnostics.push(locatedWarning(input.file, parsed, ['findings', index, 'technique'], `left out of the Navigator layer: ${cell.reason}`));
+    });
+    const layer = huntLayer(report, plan.rules, { catalogue, file: input.file, ruleFiles });
+    files.push({ path: `${slug}/${NAVIGATOR_FILE}`, content: serializeLayer(layer), source: input.file, format: 'navigator' });
+  }
+
+  const escaping = files.find((f) => !isContainedRelativePath(f.path));
+  if (escaping) {
+    result.diagnostics.push(locatedError(input.file, parsed, ['hunt'], `output path ${JSON.stringify(escaping.path)} would leave the output directory`));
+  }
+  if (!hasErrors(result.diagnostics)) result.files = files.sort((a, b) => comparePaths(a.path, b.path));
+  return result;
+}
+
+/**
+ * `<technique>-<log source>` per rule, e.g. `t1557-001-process-creation`. Two findings of one hunt
+ * may share both; then each of those gets its finding number so neither overwrites the other.
+ */
+function ruleBaseNames(rules: readonly PlannedRule[]): Map<PlannedRule, string> {
+  const plain = new Map<PlannedRule, string>();
+  const counts = new Map<string, number>();
+  for (const rule of rules) {
+    const name = `${slugify(rule.meta.technique.id)}-${slugify(rule.logsourceKey)}`;
+    plain.set(rule, name);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const names = new Map<PlannedRule, string>();
+  for (const [rule, name] of plain) names.set(rule, counts.get(name)! > 1 ? `${name}-finding-${rule.meta.findingIndex + 1}` : name);
+  return names;
+}
+
+/** Two hunts that would write into the same directory both fail, each naming the other. */
+function rejectSharedSlugs(hunts: HuntResult[]): void {
+  const bySlug = new Map<string, HuntResult[]>();
+  for (const hunt of hunts) {
+    if (!hunt.slug || hasErrors(hunt.diagnostics)) continue;
+    bySlug.set(hunt.slug, [...(bySlug.get(hunt.slug) ?? []), hunt]);
+  }
+  for (const [slug, group] of bySlug) {
+    if (group.length < 2) continue;
+    for (const hunt of group) {
+      const others = group.filter((h) => h !== hunt).map((h) => h.file);
+      hunt.diagnostics.push({
+        file: hunt.file,
+        line: 1,
+        column: 1,
+        severity: 'error',
+        message: `its outputs would go to the directory "${slug}", like those of ${others.join(', ')}: give the hunts different ids or names`,
+        path: ['hunt']
+      });
+      hunt.files = [];
+    }
+  }
+}
+
+function locatedError(file: string, parsed: ParsedHunt, path: (string | number)[], message: string): Diagnostic {
+  return { file, ...parsed.locate(path), severity: 'error', message, path };
+}
+
+function locatedWarning(file: string, parsed: ParsedHunt, path: (string | number)[], message: string): Diagnostic {
+  return { file, ...parsed.locate(path), severity: 'warning', message, path };
+}
