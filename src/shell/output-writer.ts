@@ -32,7 +32,9 @@ export interface WriteOutcome {
 }
 
 export interface WriteRequest {
+  /** As the user named it; messages use it, relative paths resolve against `cwd`. */
   outDir: string;
+  cwd?: string;
   planned: readonly GeneratedFile[];
   scope: ReconcileScope;
   force: boolean;
@@ -41,7 +43,7 @@ export interface WriteRequest {
 type Entry = { kind: 'missing' } | { kind: 'file' } | { kind: 'unsafe'; reason: string };
 
 export function writeOutputs(request: WriteRequest): WriteOutcome {
-  const root = resolve(request.outDir);
+  const root = resolve(request.cwd ?? process.cwd(), request.outDir);
   const outcome: WriteOutcome = { applied: false, written: [], unchanged: [], deleted: [], conflicts: [], diagnostics: [] };
   const problem = (path: string, message: string): Diagnostic => ({
     file: path ? join(request.outDir, path) : request.outDir,
