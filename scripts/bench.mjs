@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm run bench`: converts a synthetic repository (1,000 hunts × 3 findings × 4 IOCs by default)
+// to every format with the BUILT CLI, and reports whole-process wall time and peak RSS per run.
+// Usage: node scripts/bench.mjs [--hunts N] [--runs N]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchHunt } from './bench-hunts.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { hunts: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' } } });
+const huntCount = Number(values.hunts);
+const runCount = Number(values.runs);
+const cli = join(root, 'dist/cli/index.js');
+if (!existsSync(cli)) {
+  console.error('bench: dist/cli/index.js is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+const work = join(root, '.bench');
+const hunts = join(work, 'hunts');
+const out = join(work, 'out');
+const rssFile = join(work, 'rss');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(hunts, { recursive: true });
+for (let i = 1; i <= huntCount; i++) writeFileSync(join(hunts, `hunt-${String(i).padStart(5, '0')}.yaml`), benchHunt(i));
+
+function convert() {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(
+    process.execPath,
+    ['--import', join(root, 'scripts/bench-rss.mjs'), cli, 'convert', hunts, '--out', out, '--formats', 'all', '--format', 'json'],
+    { cwd: root, env: { ...process.env, PEAK_TO_SIGMA_BENCH_RSS: rssFile }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) {
+    console.error(child.stderr || child.stdout.slice(0, 4000));
+    console.error(`bench: convert exited with ${child.status}`);
+    process.exit(1);
+  }
+  const summary = JSON.parse(child.stdout);
+  const errors = summary.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    console.error(errors.slice(0, 5));
+    process.exit(1);
+  }
+  const rssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  return { seconds, rssMiB, summary };
+}
+
+const rows = [];
+for (let run = 1; run <= runCount; run++) {
+  rmSync(out, { recursive: true, force: true });
+  const fresh = convert();
+  const again = convert();
+  if (again.summary.files.written.length || again.summary.files.deleted.length) {
+    console.error('bench: the second run changed files; conversion is not idempotent');
+    process.exit(1);
+  }
+  rows.push({ run, fresh, again });
+}
+
+const first = rows[0].fresh.summary;
+console.log(
+  `peak-to-sigma bench: ${first.hunts} hunts, ${first.findings} findings, ${first.rules} rules → ${first.files.written.length} files (${process.platform}, node ${process.version})`
+);
+console.log('run  empty out dir: wall  peak RSS   re-run (all unchanged): wall  peak RSS');
+for (const { run, fresh, again } of rows) {
+  console.log(
+    `${String(run).padStart(3)}  ${fresh.seconds.toFixed(2).padStart(19)} s ${fresh.rssMiB.toFixed(0).padStart(6)} MiB ${again.seconds.toFixed(2).padStart(28)} s ${again.rssMiB.toFixed(0).padStart(6)} MiB`
+  );
+}
+const worst = (key) => Math.max(...rows.flatMap((r) => [r.fresh[key], r.again[key]]));
+console.log(`worst: ${worst('seconds').toFixed(2)} s, ${worst('rssMiB').toFixed(0)} MiB (target: < 2 s, < 300 MiB)`);
