@@ -1,0 +1,236 @@
+/**
+ * Splunk SPL backend (Splunk Enterprise Security, CIM field names): one planned rule becomes one
+ * search over a CIM data model dataset, time-bounded, with ATT&CK context fields.
+ *
+ * Shape: `| datamodel <Model> <Dataset> flat` selects the dataset's events by its CIM constraints
+ * (tags) whatever the sourcetype, works with or without acceleration, and `flat` returns the
+ * unprefixed CIM field names (`process_name`, not `Processes.process_name`). The condition follows as
+ * `| search` terms (case-insensitive, native IPv4 CIDR), or — when any value cannot be a search term
+ * (a literal `*`, control characters), or the rule uses a regex or an IPv6 CIDR — as one `| where`
+ * expression for the whole condition, so the boolean structure is kept exactly: `match()` with a
+ * `(?i)` PCRE of the escaped literal, and `cidrmatch()`.
+ */
+import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
+import { isSearchTermSafe, pcreLiteral, splCommentText, splFieldName, splString } from './spl-literal.js';
+
+const HEADER_WIDTH = 100;
+const INDENT = '    ';
+
+function isIPv6(value: string): boolean {
+  return value.includes(':');
+}
+
+/** Can this leaf be a `| search` term with exactly the meaning of the planned match? */
+function searchable(match: FieldMatch): boolean {
+  if (typeof match.value === 'number') return true;
+  switch (match.operator) {
+    case 'regex':
+      return false;
+    case 'cidr':
+      return !isIPv6(match.value);
+    default:
+      return isSearchTermSafe(match.value);
+  }
+}
+
+function needsWhere(condition: Condition): boolean {
+  switch (condition.kind) {
+    case 'match':
+      return !searchable(condition);
+    case 'not':
+      return needsWhere(condition.child);
+    case 'and':
+    case 'or':
+      return condition.children.length === 0 || condition.children.some(needsWhere);
+  }
+}
+
+interface Dialect {
+  match(m: FieldMatch): string;
+  /** OR of ≥2 equalities on one field, or undefined when the dialect has no list form. */
+  list?(field: string, values: (string | number)[]): string;
+  not(inner: string): string;
+  and: string;
+  or: string;
+}
+
+function numberText(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${String(value)}`);
+  return String(value);
+}
+
+/** `| search`: field values compare case-insensitively, `*` is the wildcard, CIDR values match natively. */
+const SEARCH: Dialect = {
+  match(m) {
+    const field = splFieldName(m.field);
+    if (typeof m.value === 'number') return `${field}=${numberText(m.value)}`;
+    switch (m.operator) {
+      case 'equals':
+      case 'cidr':
+        return `${field}=${splString(m.value)}`;
+      case 'contains':
+        return `${field}=${splString(`*${m.value}*`)}`;
+      case 'startswith':
+        return `${field}=${splString(`${m.value}*`)}`;
+      case 'endswith':
+        return `${field}=${splString(`*${m.value}`)}`;
+      case 'regex':
+        throw new RangeError('a regex cannot be a search term');
+    }
+  },
+  list(field, values) {
+    return `${splFieldName(field)} IN (${values.map((v) => (typeof v === 'number' ? numberText(v) : splString(v))).join(', ')})`;
+  },
+  not: (inner) => `NOT (${inner})`,
+  and: 'AND',
+  or: 'OR'
+};
+
+/** `| where`: every string comparison is a case-insensitive, anchored PCRE of the escaped literal. */
+const WHERE: Dialect = {
+  match(m) {
+    const field = splFieldName(m.field);
+    if (typeof m.value === 'number' && m.operator === 'equals') return `${field}==${numberText(m.value)}`;
+    const text = typeof m.value === 'number' ? numberText(m.value) : m.value;
+    const literal = pcreLiteral(text);
+    switch (m.operator) {
+      case 'equals':
+        return `match(${field}, ${splString(`(?i)\\A${literal}\\z`)})`;
+      case 'contains':
+        return `match(${field}, ${splString(`(?i)${literal}`)})`;
+      case 'startswith':
+        return `match(${field}, ${splString(`(?i)\\A${literal}`)})`;
+      case 'endswith':
+        return `match(${field}, ${splString(`(?i)${literal}\\z`)})`;
+      case 'regex':
+        return `match(${field}, ${splString(`(?i)${text}`)})`;
+      case 'cidr':
+        return `cidrmatch(${splString(text)}, ${field})`;
+    }
+  },
+  not: (inner) => `NOT (${inner})`,
+  and: 'AND',
+  or: 'OR'
+};
+
+function equalityKey(c: Condition): string | undefined {
+  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
+  return `${typeof c.value}\u0000${c.field}`;
+}
+
+function orTerms(children: Condition[], dialect: Dialect): string[] {
+  const groups = new Map<string, FieldMatch[]>();
+  if (dialect.list !== undefined) {
+    for (const child of children) {
+      const key = equalityKey(child);
+      if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
+    }
+  }
+  const terms: string[] = [];
+  const emitted = new Set<string>();
+  for (const child of children) {
+    const key = equalityKey(child);
+    const group = key === undefined ? undefined : groups.get(key);
+    if (key === undefined || group === undefined || group.length < 2 || dialect.list === undefined) {
+      terms.push(renderOperand(child, dialect));
+      continue;
+    }
+    if (emitted.has(key)) continue;
+    emitted.add(key);
+    const values = [...new Set(group.map((m) => m.value))];
+    terms.push(values.length === 1 ? dialect.match(group[0]!) : dialect.list(group[0]!.field, values));
+  }
+  return terms;
+}
+
+/** The terms of a boolean node, or one term for a leaf. Empty AND/OR force `| where` (true()/false()). */
+function terms(condition: Condition, dialect: Dialect): { op: string | undefined; terms: string[] } {
+  switch (condition.kind) {
+    case 'match':
+      return { op: undefined, terms: [dialect.match(condition)] };
+    case 'not':
+      return { op: undefined, terms: [dialect.not(renderCondition(condition.child, dialect))] };
+    case 'and':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['true()'] }
+        : { op: dialect.and, terms: condition.children.map((c) => renderOperand(c, dialect)) };
+    case 'or':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['false()'] }
+        : { op: dialect.or, terms: orTerms(condition.children, dialect) };
+  }
+}
+
+function renderCondition(condition: Condition, dialect: Dialect): string {
+  const { op, terms: parts } = terms(condition, dialect);
+  return op === undefined ? parts[0]! : parts.join(` ${op} `);
+}
+
+/** Compound operands are always parenthesised: SPL search binds OR tighter than AND. */
+function renderOperand(condition: Condition, dialect: Dialect): string {
+  const { op, terms: parts } = terms(condition, dialect);
+  if (op === undefined || parts.length === 1) return parts[0]!;
+  return `(${parts.join(` ${op} `)})`;
+}
+
+function conditionClause(condition: Condition): string[] {
+  const where = needsWhere(condition);
+  const { op, terms: parts } = terms(condition, where ? WHERE : SEARCH);
+  const command = where ? '| where' : '| search';
+  if (op === undefined || parts.length === 1) return [`${command} ${parts[0]!}`];
+  return [`${command} ${parts[0]!}`, ...parts.slice(1).map((part) => `${INDENT}${op} ${part}`)];
+}
+
+/** `Model.Dataset` (or `Model.Parent.Dataset`) → the `datamodel` command's model and dataset names. */
+function dataModel(source: string): { model: string; dataset: string } {
+  const parts = source.split('.');
+  if (parts.length < 2 || !parts.every((p) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) {
+    throw new RangeError(`SPL source must be a CIM data model dataset such as Endpoint.Processes, got ${JSON.stringify(source)}`);
+  }
+  return { model: parts[0]!, dataset: parts[parts.length - 1]! };
+}
+
+function comment(text: string): string {
+  return `\`\`\`${splCommentText(text)}\`\`\``;
+}
+
+function header(rule: PlannedRule): string[] {
+  const m = rule.meta;
+  const title = `── ${m.technique.id}: ${m.title} ──`;
+  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - 6 - [...splCommentText(title)].length));
+  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
+  const lines = [
+    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
+    `Author: ${m.author}; Date: ${m.date}; Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}); Status: ${m.status}`,
+    `ATT&CK: ${technique} — ${m.tactic.name}`,
+    `Rule id: ${m.ruleId}; Target: Splunk Enterprise Security, CIM data model ${rule.spl.source}`
+  ];
+  if (rule.spl.sourceHint !== undefined && rule.spl.sourceHint.trim() !== '') {
+    lines.push(`Typical sourcetype: ${rule.spl.sourceHint} (add a sourcetype term to the search to narrow it)`);
+  }
+  return [comment(`${title}${ruler}`), ...lines.map(comment)];
+}
+
+/** Render one planned rule as an SPL search (LF line ends, one trailing newline, deterministic). */
+export function renderSpl(rule: PlannedRule, options: RenderOptions): string {
+  if (!Number.isSafeInteger(options.lookbackDays) || options.lookbackDays <= 0) {
+    throw new RangeError(`lookbackDays must be a positive whole number of days, got ${String(options.lookbackDays)}`);
+  }
+  const target = rule.spl;
+  const m = rule.meta;
+  const { model, dataset } = dataModel(target.source);
+  const timeField = splFieldName(target.timeField);
+  const context = { technique: m.technique.id, tactic: m.tactic.shortname, confidence: m.level };
+  const reserved = new Set<string>([target.timeField, ...Object.keys(context)]);
+  const shown = [...new Set(target.projection)].filter((field) => !reserved.has(field)).map(splFieldName);
+  const lines = [
+    ...header(rule),
+    `| datamodel ${model} ${dataset} flat`,
+    `| where ${timeField} >= relative_time(now(), ${splString(`-${options.lookbackDays}d`)})`,
+    ...conditionClause(target.condition),
+    `| eval ${Object.entries(context).map(([name, value]) => `${name}=${splString(value)}`).join(', ')}`,
+    `| table ${[timeField, ...shown, ...Object.keys(context)].join(' ')}`,
+    `| sort 0 -${timeField}`
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,283 @@
+/**
+ * Databricks SQL backend: one planned rule becomes one SELECT over a `security.*` table,
+ * time-bounded, with ATT&CK context columns.
+ *
+ * Matching is case-insensitive and wildcard-free: `lower(f) = lower('v')`, `contains`, `startswith`,
+ * `endswith` over `lower(...)`, `lower(f) IN (...)` for lists, `f RLIKE '(?i)…'` for regexes. No LIKE,
+ * so `%` and `_` in IOC values need no escaping. CIDR: Spark SQL has no CIDR function, so IPv4 is an
+ * exact arithmetic range test on the dotted quad and IPv6 a text-prefix match that the header notes.
+ */
+import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
+import { databricksIdentifier, databricksNumber, databricksQualifiedName, databricksString } from './sql-literal.js';
+
+const HEADER_WIDTH = 100;
+const INDENT = '  ';
+
+/** Comment text that cannot end its `--` line or hide characters: controls and separators become spaces. */
+function commentText(text: string): string {
+  return text
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CIDR
+
+/** A dotted quad of 0–255 without leading zeros: the only text the IPv4 range test reads. */
+const DOTTED_QUAD_PATTERN = (() => {
+  const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+  return `^${octet}(\\.${octet}){3}$`;
+})();
+
+function parseIPv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+/** The 8 groups of an IPv6 address (with `::` expanded and an IPv4 tail converted), or undefined. */
+function parseIPv6(text: string): number[] | undefined {
+  let rest = text;
+  const tail: number[] = [];
+  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = parseIPv4(v4[2]!);
+    if (n === undefined) return undefined;
+    tail.push(Math.floor(n / 65536), n % 65536);
+    rest = v4[1]!.endsWith('::') ? v4[1]! : v4[1]!.slice(0, -1);
+  }
+  const halves = rest.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = groups(halves[0]!);
+  const right = halves.length === 2 ? groups(halves[1]!) : [];
+  if (![...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  const missing = 8 - left.length - right.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const hex = (g: string) => parseInt(g, 16);
+  return [...left.map(hex), ...Array<number>(missing).fill(0), ...right.map(hex), ...tail];
+}
+
+/** RFC 5952 text of an address: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as `::`. */
+function canonicalIPv6(groups: number[]): string {
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.start < 0) return hex.join(':');
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+}
+
+interface Cidr {
+  family: 4 | 6;
+  prefix: number;
+  text: string;
+}
+
+function parseCidr(value: string): Cidr {
+  const [address = '', prefixText, ...rest] = value.trim().split('/');
+  const family = address.includes(':') ? 6 : 4;
+  const max = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  const valid = rest.length === 0 && prefix >= 0 && prefix <= max && (family === 4 ? parseIPv4(address) !== undefined : parseIPv6(address) !== undefined);
+  if (!valid) throw new RangeError(`not an IPv4/IPv6 address or CIDR: ${JSON.stringify(value)}`);
+  return { family, prefix, text: address };
+}
+
+function ipv4CidrCondition(field: string, cidr: Cidr): string {
+  const size = 2 ** (32 - cidr.prefix);
+  const low = Math.floor(parseIPv4(cidr.text)! / size) * size;
+  const high = low + size - 1;
+  const octets = [1, 2, 3, 4].map((n) => `try_cast(split_part(${field}, '.', ${n}) AS BIGINT)`);
+  const value = `${octets[0]} * 16777216 + ${octets[1]} * 65536 + ${octets[2]} * 256 + ${octets[3]}`;
+  return `(${field} RLIKE ${databricksString(DOTTED_QUAD_PATTERN)} AND ${value} BETWEEN ${low} AND ${high})`;
+}
+
+/**
+ * IPv6 networks are matched on the RFC 5952 text of the address: `lower(f)` starts with the network's
+ * leading non-zero whole groups. Exact for canonical text when the prefix is whole non-zero groups;
+ * wider otherwise (a note in the header says so). A /128 is an equality on the canonical text.
+ */
+function ipv6CidrCondition(field: string, cidr: Cidr, notes: string[], rawField: string): string {
+  const groups = parseIPv6(cidr.text)!;
+  if (cidr.prefix === 128) return `lower(${field}) = ${databricksString(canonicalIPv6(groups))}`;
+  const whole = groups.slice(0, Math.floor(cidr.prefix / 16));
+  const firstZero = whole.indexOf(0);
+  const leading = firstZero < 0 ? whole : whole.slice(0, firstZero);
+  const exact = leading.length * 16 === cidr.prefix;
+  const network = `${cidr.text}/${cidr.prefix}`;
+  if (leading.length === 0) {
+    notes.push(`${rawField} in ${network} (IPv6) matches any IPv6 address text: Spark SQL has no CIDR function.`);
+    return `contains(${field}, ':')`;
+  }
+  const prefix = `${leading.map((g) => g.toString(16)).join(':')}:`;
+  notes.push(
+    `${rawField} in ${network} (IPv6) is matched on the address text prefix '${prefix}' (Spark SQL has no CIDR function)` +
+      (exact ? '; exact for RFC 5952 text.' : '; wider than the network, narrow it if needed.')
+  );
+  return `startswith(lower(${field}), ${databricksString(prefix)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions
+
+interface RenderState {
+  notes: string[];
+}
+
+function renderMatch(match: FieldMatch, state: RenderState): string {
+  const field = databricksQualifiedName(match.field);
+  const { value } = match;
+  if (typeof value === 'number' && match.operator === 'equals') return `${field} = ${databricksNumber(value)}`;
+  const text = typeof value === 'number' ? databricksNumber(value) : value;
+  const literal = databricksString(text);
+  switch (match.operator) {
+    case 'equals':
+      return `lower(${field}) = lower(${literal})`;
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+      return `${match.operator}(lower(${field}), lower(${literal}))`;
+    case 'regex':
+      return `${field} RLIKE ${databricksString(`(?i)${text}`)}`;
+    case 'cidr': {
+      const cidr = parseCidr(text);
+      return cidr.family === 4 ? ipv4CidrCondition(field, cidr) : ipv6CidrCondition(field, cidr, state.notes, match.field);
+    }
+  }
+}
+
+function equalityKey(c: Condition): string | undefined {
+  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
+  return `${typeof c.value}\u0000${c.field}`;
+}
+
+/** OR terms, with ≥2 equalities on one field merged into one `IN` list at the place of the first. */
+function orTerms(children: Condition[], state: RenderState): string[] {
+  const groups = new Map<string, FieldMatch[]>();
+  for (const child of children) {
+    const key = equalityKey(child);
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
+  }
+  const terms: string[] = [];
+  const emitted = new Set<string>();
+  for (const child of children) {
+    const key = equalityKey(child);
+    const group = key === undefined ? undefined : groups.get(key);
+    if (key === undefined || group === undefined || group.length < 2) {
+      terms.push(renderOperand(child, state));
+      continue;
+    }
+    if (emitted.has(key)) continue;
+    emitted.add(key);
+    const first = group[0]!;
+    const values = [...new Set(group.map((m) => m.value))];
+    if (values.length === 1) {
+      terms.push(renderMatch(first, state));
+      continue;
+    }
+    const field = databricksQualifiedName(first.field);
+    terms.push(
+      typeof first.value === 'number'
+        ? `${field} IN (${values.map((v) => databricksNumber(v as number)).join(', ')})`
+        : `lower(${field}) IN (${values.map((v) => `lower(${databricksString(v as string)})`).join(', ')})`
+    );
+  }
+  return terms;
+}
+
+/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
+function terms(condition: Condition, state: RenderState): { op: 'AND' | 'OR' | undefined; terms: string[] } {
+  switch (condition.kind) {
+    case 'match':
+      return { op: undefined, terms: [renderMatch(condition, state)] };
+    case 'not':
+      return { op: undefined, terms: [`NOT (${renderCondition(condition.child, state)})`] };
+    case 'and':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['TRUE'] }
+        : { op: 'AND', terms: condition.children.map((c) => renderOperand(c, state)) };
+    case 'or':
+      return condition.children.length === 0
+        ? { op: undefined, terms: ['FALSE'] }
+        : { op: 'OR', terms: orTerms(condition.children, state) };
+  }
+}
+
+function renderCondition(condition: Condition, state: RenderState): string {
+  const { op, terms: parts } = terms(condition, state);
+  return op === undefined ? parts[0]! : parts.join(` ${op} `);
+}
+
+/** A child of AND/OR: compound children are always parenthesised, so precedence never bites. */
+function renderOperand(condition: Condition, state: RenderState): string {
+  const { op, terms: parts } = terms(condition, state);
+  if (op === undefined || parts.length === 1) return parts[0]!;
+  return `(${parts.join(` ${op} `)})`;
+}
+
+/** The body of `AND ( … )`: a top-level AND/OR puts one term per line. */
+function conditionLines(condition: Condition, state: RenderState): string[] {
+  const { op, terms: parts } = terms(condition, state);
+  const pad = INDENT.repeat(2);
+  if (op === undefined || parts.length === 1) return [`${pad}${parts[0]!}`];
+  return [`${pad}${parts[0]!}`, ...parts.slice(1).map((part) => `${pad}${op} ${part}`)];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function header(rule: PlannedRule, notes: string[]): string[] {
+  const m = rule.meta;
+  const title = `-- ── ${commentText(`${m.technique.id}: ${m.title}`)} ──`;
+  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
+  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
+  const lines = [
+    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
+    `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
+    `ATT&CK: ${technique} — ${m.tactic.name}`,
+    `Rule id: ${m.ruleId} | Target: Databricks SQL`,
+    ...notes.map((note) => `Note: ${note}`)
+  ];
+  return [`${title}${ruler}`, ...lines.map((line) => `-- ${commentText(line)}`)];
+}
+
+/** Render one planned rule as a Databricks SQL query (LF line ends, one trailing newline, deterministic). */
+export function renderSql(rule: PlannedRule, options: RenderOptions): string {
+  if (!Number.isSafeInteger(options.lookbackDays) || options.lookbackDays <= 0) {
+    throw new RangeError(`lookbackDays must be a positive whole number of days, got ${String(options.lookbackDays)}`);
+  }
+  const target = rule.sql;
+  const m = rule.meta;
+  const state: RenderState = { notes: [] };
+  const condition = conditionLines(target.condition, state);
+  const timeField = databricksIdentifier(target.timeField);
+  const context = [
+    `${databricksString(m.technique.id)} AS technique`,
+    `${databricksString(m.tactic.shortname)} AS tactic`,
+    `${databricksString(m.level)} AS confidence`
+  ];
+  const reserved = new Set([target.timeField, 'technique', 'tactic', 'confidence']);
+  const shown = [...new Set(target.projection)].filter((column) => !reserved.has(column)).map(databricksIdentifier);
+  const columns = [timeField, ...shown, ...context];
+  const lines = [
+    ...header(rule, state.notes),
+    'SELECT',
+    ...columns.map((column, i) => `${INDENT}${column}${i < columns.length - 1 ? ',' : ''}`),
+    `FROM ${databricksQualifiedName(target.source)}`,
+    `WHERE ${timeField} >= NOW() - INTERVAL ${options.lookbackDays} DAYS`,
+    `${INDENT}AND (`,
+    ...condition,
+    `${INDENT})`,
+    `ORDER BY ${timeField} DESC;`
+  ];
+  return `${lines.join('\n')}\n`;
+}
