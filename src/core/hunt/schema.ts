@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { TECHNIQUE_ID } from '../attack.js';
 import { COVERAGE_LEVELS, DATA_SOURCE_TYPES, HUNT_TYPES, IOC_MATCHES, IOC_TYPES, PEAK_PHASES, SIGMA_LEVELS } from '../model.js';
 
 /**
  * Hunt report schema v1 (DESIGN.md §2). Objects are strict: an unknown key is an error, so a typo
  * like `finding:` is caught instead of silently producing no rules. Value checks that need more than
- * a type (IOC formats, ATT&CK look-ups, cross-references) live in `validate.ts`.
+ * a type (IOC formats, ATT&CK look-ups, cross-references) live in `validate.ts`. Every check carries a
+ * message written for a hunter: `parse.ts` prints it after the key path.
  */
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
@@ -17,7 +19,7 @@ export const IocSchema = z.strictObject({
 
 export const FindingSchema = z.strictObject({
   tactic: nonEmpty,
-  technique: z.string().regex(/^T\d{4}(\.\d{3})?$/, 'must be an ATT&CK technique id like T1557 or T1557.001'),
+  technique: z.string().regex(TECHNIQUE_ID, 'must be an ATT&CK technique id like T1557 or T1557.001'),
   technique_name: nonEmpty.optional(),
   confirmed: z.boolean(),
   description: nonEmpty,
