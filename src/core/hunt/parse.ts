@@ -136,9 +136,11 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
   type State = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'colon' | 'afterValue';
   let state: State = 'value';
   let lastComma = -1;
+  let valueEnd = 0;
   let i = 0;
   const describe = (c: string) => (c === "'" ? `'${c}' (JSON strings use double quotes)` : `'${c}'`);
   for (;;) {
+    if (state === 'afterValue') valueEnd = i;
     JSON_WHITESPACE.lastIndex = i;
     JSON_WHITESPACE.exec(text);
     i = JSON_WHITESPACE.lastIndex;
@@ -157,8 +159,10 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
         state = open === '{' ? 'key' : 'value';
       } else if (c === close) {
         stack.pop();
+      } else if (/["\d{[tfn-]/.test(c)) {
+        return { offset: valueEnd, message: `invalid JSON: missing ',' after this value` };
       } else {
-        return { offset: i, message: `invalid JSON: expected ',' or '${close}' but found ${describe(c)} (a comma may be missing)` };
+        return { offset: i, message: `invalid JSON: expected ',' or '${close}' but found ${describe(c)}` };
       }
       i++;
       continue;
@@ -470,11 +474,11 @@ function keyProblems(doc: Document): Problem[] {
   return out;
 }
 
-function topLevelDescription(node: unknown): string {
+function topLevelDescription(node: unknown, text: string): string {
   if (isSeq(node)) return 'the top level of this file is a list';
-  if (isScalar(node)) return node.value === null ? 'this file has no content' : `the top level of this file is the single value ${describeValue(node.value)}`;
+  if (isScalar(node) && node.value !== null) return `the top level of this file is the single value ${describeValue(node.value)}`;
   if (isAlias(node)) return 'the top level of this file is an alias';
-  return 'this file has no content';
+  return text.trim() === '' ? 'this file is empty' : 'this file holds no data (only comments or null)';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,7 +549,7 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   for (const warning of doc.warnings) diagnostics.push(diag(warning.pos[0], `YAML: ${warning.message}`, 'warning'));
 
   if (!isMap(doc.contents)) {
-    diagnostics.push({ file, line: 1, column: 1, severity: 'error', message: `${TOP_LEVEL_SHAPE}; ${topLevelDescription(doc.contents)}`, path: [] });
+    diagnostics.push({ file, line: 1, column: 1, severity: 'error', message: `${TOP_LEVEL_SHAPE}; ${topLevelDescription(doc.contents, text)}`, path: [] });
     return { file, diagnostics, locate };
   }
 
