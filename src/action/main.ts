@@ -1,4 +1,8 @@
 import * as core from '@actions/core';
+import { run } from './run.js';
 
-// Placeholder replaced by the GitHub Action work (issue 4).
-core.setFailed('peak-to-sigma action: not implemented yet');
+// Entry of the bundled action (dist/index.js). Users see a message, never a stack trace; the stack goes to the debug log.
+run().catch((err: unknown) => {
+  if (err instanceof Error && err.stack) core.debug(err.stack);
+  core.setFailed(`peak-to-sigma: ${err instanceof Error ? err.message : String(err)}`);
+});
