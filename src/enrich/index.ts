@@ -1,0 +1,121 @@
+import { type AttackCatalogue, bundledAttackCatalogue } from '../core/attack.js';
+import {
+  buildEnrichmentRequest,
+  cachedAnswer,
+  type EnrichmentAnswer,
+  enrichmentPath,
+  type EnrichProvider,
+  renderEnrichmentMarkdown,
+  renderEnrichmentSection
+} from '../core/enrichment.js';
+import type { HuntReport } from '../core/hunt/schema.js';
+import type { OutputFile, PlannedRule } from '../core/model.js';
+import { askProvider, type AskClock, type FetchLike, SYSTEM_CLOCK } from './client.js';
+import type { EnrichConfig } from './config.js';
+
+export { ENRICHMENT_FILE, enrichmentPath } from '../core/enrichment.js';
+export { DEFAULT_BASE_URLS, DEFAULT_MODELS, type EnrichConfig, type EnrichSettings, type EnrichSetup, resolveEnrichConfig } from './config.js';
+
+/**
+ * LLM enrichment for the shells (DESIGN.md §8). Never fails the run: every problem is a warning
+ * in the hunt's result, never an exception; a hunt whose enrichment fails keeps its previous
+ * `enrichment.md`. An unchanged hunt (same content hash in the file's marker) costs no request.
+ */
+
+export interface EnrichHuntInput {
+  slug: string;
+  report: HuntReport;
+  rules: readonly PlannedRule[];
+  /** Current text of `<out>/<slug>/enrichment.md`, if the file exists. */
+  existingMarkdown?: string;
+}
+
+export interface EnrichHuntResult {
+  slug: string;
+  huntName: string;
+  /**
+   * What `<out>/<slug>/enrichment.md` should contain after this run: a fresh or cached answer, or
+   * on failure the previous file unchanged. Undefined: write nothing for this hunt.
+   */
+  markdown?: string;
+  /** True when the answer came from the existing file without a request. */
+  cached: boolean;
+  /** Why there is no fresh answer; safe to log and to show (the key is scrubbed). */
+  warning?: string;
+  /** The validated answer, for the comment section; absent on failure. */
+  answer?: EnrichmentAnswer;
+  report: HuntReport;
+}
+
+export interface EnrichRun {
+  results: EnrichHuntResult[];
+  provider: EnrichProvider;
+  model: string;
+}
+
+export interface EnrichOptions {
+  catalogue?: AttackCatalogue;
+  clock?: AskClock;
+}
+
+export async function enrichHunts(
+  hunts: readonly EnrichHuntInput[],
+  config: EnrichConfig,
+  fetchImpl: FetchLike = (url, init) => fetch(url, init),
+  options: EnrichOptions = {}
+): Promise<EnrichRun> {
+  const catalogue = options.catalogue ?? bundledAttackCatalogue();
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const results: EnrichHuntResult[] = new Array(hunts.length);
+  // After a 401/403 every other request would fail the same way: stop asking, say it once per hunt.
+  let authFailure: string | undefined;
+
+  const enrichOne = async (hunt: EnrichHuntInput): Promise<EnrichHuntResult> => {
+    const base = { slug: hunt.slug, huntName: hunt.report.hunt.name, report: hunt.report };
+    const request = buildEnrichmentRequest(hunt.report, hunt.rules, config.provider, config.model);
+    const render = (answer: EnrichmentAnswer) =>
+      renderEnrichmentMarkdown({ report: hunt.report, answer, hash: request.hash, provider: config.provider, model: config.model, catalogue });
+
+    const cached = hunt.existingMarkdown === undefined ? undefined : cachedAnswer(hunt.existingMarkdown, request.hash);
+    if (cached) return { ...base, cached: true, answer: cached, markdown: render(cached) };
+
+    const failed = (reason: string): EnrichHuntResult => ({
+      ...base,
+      cached: false,
+      markdown: hunt.existingMarkdown,
+      warning: `enrichment of ${hunt.slug} skipped: ${reason}${hunt.existingMarkdown === undefined ? '' : ` (the previous ${enrichmentPath(hunt.slug)} is kept)`}`
+    });
+    if (authFailure) return failed(authFailure);
+    const outcome = await askProvider(config, request, fetchImpl, clock);
+    if (!outcome.ok) {
+      if (outcome.authFailed) authFailure = outcome.reason;
+      return failed(outcome.reason);
+    }
+    return { ...base, cached: false, answer: outcome.answer, markdown: render(outcome.answer) };
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < hunts.length) {
+      const index = next++;
+      results[index] = await enrichOne(hunts[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(config.concurrency, hunts.length)) }, worker));
+  return { results, provider: config.provider, model: config.model };
+}
+
+/** `<slug>/enrichment.md` files to plan for writing (output-relative paths, see `reconcileOutputs`). */
+export function enrichmentOutputFiles(run: EnrichRun): OutputFile[] {
+  return run.results.flatMap((r) => (r.markdown === undefined ? [] : [{ path: enrichmentPath(r.slug), content: r.markdown }]));
+}
+
+/** The collapsed `<details>` section for the PR comment and the job summary ('' when nothing ran). */
+export function enrichmentCommentSection(run: EnrichRun, options: { catalogue?: AttackCatalogue; maxChars?: number } = {}): string {
+  return renderEnrichmentSection(run.results, {
+    provider: run.provider,
+    model: run.model,
+    catalogue: options.catalogue ?? bundledAttackCatalogue(),
+    maxChars: options.maxChars
+  });
+}
