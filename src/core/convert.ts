@@ -65,8 +65,9 @@ const RULE_FORMATS: readonly { format: OutputFormat; extension: string; render: 
 export function convertHunts(inputs: readonly HuntInput[], options: ConvertOptions): ConversionResult {
   const catalogue = options.catalogue ?? bundledAttackCatalogue();
   const routing = options.routing ?? bundledRoutingTable();
-  const hunts = inputs.map((input) => convertOne(input, options, catalogue, routing));
-  rejectSharedSlugs(hunts);
+  const converted = inputs.map((input) => convertOne(input, options, catalogue, routing));
+  rejectClashingHunts(converted);
+  const hunts = converted.map((c) => c.result);
 
   const valid = hunts.filter((h): h is HuntResult & { report: HuntReport } => !!h.report && !hasErrors(h.diagnostics));
   const coverage = coverageOf(
@@ -81,11 +82,17 @@ export function convertHunts(inputs: readonly HuntInput[], options: ConvertOptio
   return { hunts, files, coverage, diagnostics: sortDiagnostics(hunts.flatMap((h) => h.diagnostics)) };
 }
 
-function convertOne(input: HuntInput, options: ConvertOptions, catalogue: AttackCatalogue, routing: RoutingTable): HuntResult {
+interface Converted {
+  result: HuntResult;
+  parsed: ParsedHunt;
+}
+
+function convertOne(input: HuntInput, options: ConvertOptions, catalogue: AttackCatalogue, routing: RoutingTable): Converted {
   const parsed = parseHuntReport(input.source, input.file, catalogue);
   const result: HuntResult = { file: input.file, rules: [], files: [], diagnostics: [...parsed.diagnostics] };
+  const done = { result, parsed };
   const report = parsed.report;
-  if (!report || hasErrors(parsed.diagnostics)) return result;
+  if (!report || hasErrors(parsed.diagnostics)) return done;
   result.report = report;
   const slug = huntSlug(report.hunt);
   result.slug = slug;
@@ -100,7 +107,7 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
   });
   result.rules = plan.rules;
   result.diagnostics.push(...plan.diagnostics);
-  if (hasErrors(plan.diagnostics)) return result;
+  if (hasErrors(plan.diagnostics)) return done;
 
   const renderOptions: RenderOptions = { lookbackDays: options.lookbackDays, kqlFlavor: options.kqlFlavor };
   const baseNames = ruleBaseNames(plan.rules);
@@ -139,7 +146,7 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
     result.diagnostics.push(locatedError(input.file, parsed, ['hunt'], `output path ${JSON.stringify(escaping.path)} would leave the output directory`));
   }
   if (!hasErrors(result.diagnostics)) result.files = files.sort((a, b) => comparePaths(a.path, b.path));
-  return result;
+  return done;
 }
 
 /**
@@ -159,28 +166,36 @@ function ruleBaseNames(rules: readonly PlannedRule[]): Map<PlannedRule, string> 
   return names;
 }
 
-/** Two hunts that would write into the same directory both fail, each naming the other. */
-function rejectSharedSlugs(hunts: HuntResult[]): void {
-  const bySlug = new Map<string, HuntResult[]>();
-  for (const hunt of hunts) {
-    if (!hunt.slug || hasErrors(hunt.diagnostics)) continue;
-    bySlug.set(hunt.slug, [...(bySlug.get(hunt.slug) ?? []), hunt]);
-  }
-  for (const [slug, group] of bySlug) {
-    if (group.length < 2) continue;
-    for (const hunt of group) {
-      const others = group.filter((h) => h !== hunt).map((h) => h.file);
-      hunt.diagnostics.push({
-        file: hunt.file,
-        line: 1,
-        column: 1,
-        severity: 'error',
-        message: `its outputs would go to the directory "${slug}", like those of ${others.join(', ')}: give the hunts different ids or names`,
-        path: ['hunt']
-      });
-      hunt.files = [];
+/**
+ * Two hunts that would write into the same directory, or share a hunt id (their rule ids are
+ * derived from it), both fail, each naming the other: neither may overwrite the other's rules.
+ */
+function rejectClashingHunts(converted: readonly Converted[]): void {
+  const clash = (keyOf: (c: Converted) => string | undefined, at: (string | number)[], message: (key: string, others: string) => string) => {
+    const groups = new Map<string, Converted[]>();
+    for (const c of converted) {
+      const key = hasErrors(c.result.diagnostics) ? undefined : keyOf(c);
+      if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), c]);
     }
-  }
+    for (const [key, group] of groups) {
+      if (group.length < 2) continue;
+      for (const { result, parsed } of group) {
+        const others = group.filter((c) => c.result !== result).map((c) => c.result.file);
+        result.diagnostics.push(locatedError(result.file, parsed, at, message(key, others.join(', '))));
+        result.files = [];
+      }
+    }
+  };
+  clash(
+    (c) => c.result.report?.hunt.id,
+    ['hunt', 'id'],
+    (id, others) => `hunt id ${id} is also the id of ${others}; rule ids derive from it, so give each hunt its own id`
+  );
+  clash(
+    (c) => c.result.slug,
+    ['hunt', 'name'],
+    (slug, others) => `this hunt's outputs would go to the directory "${slug}", like those of ${others}: give the hunts different ids or names`
+  );
 }
 
 function locatedError(file: string, parsed: ParsedHunt, path: (string | number)[], message: string): Diagnostic {
