@@ -34,8 +34,14 @@ describe('convertHunts on the example reports', () => {
 
   test('every example converts without errors and every hunt gets every format', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.hunts.filter((h) => h.rules.length > 0).length).toBeGreaterThanOrEqual(5);
     for (const h of result.hunts) {
       expect(h.slug).toBeDefined();
+      if (h.report!.findings.length === 0) {
+        // a baseline that found nothing still records its (empty) layer
+        expect(h.files.map((f) => f.path)).toEqual([`${h.slug}/navigator.json`]);
+        continue;
+      }
       expect(h.rules.length).toBeGreaterThan(0);
       const dirs = new Set(h.files.map((f) => f.path.split('/')[1]));
       expect([...dirs].sort()).toEqual(['kql', 'navigator.json', 'sigma', 'spl', 'sql']);
@@ -121,7 +127,7 @@ describe('convertHunts with bad or clashing reports', () => {
     const badResult = r.hunts.find((h) => h.file === 'hunts/bad.yaml')!;
     expect(badResult.files).toEqual([]);
     expect(hasErrors(badResult.diagnostics)).toBe(true);
-    expect(r.diagnostics.find((d) => d.file === 'hunts/bad.yaml' && d.severity === 'error')).toMatchObject({ line: 10 });
+    expect(r.diagnostics.find((d) => d.file === 'hunts/bad.yaml' && d.severity === 'error')).toMatchObject({ line: 12, path: ['findings', 0, 'technique'] });
     expect(r.files.filter((f) => f.source === 'hunts/good.yaml').length).toBe(5);
     expect(r.files.some((f) => f.source === 'hunts/bad.yaml')).toBe(false);
     expect(Object.values(r.coverage).flatMap((c) => c.hunts)).toEqual(['hunts/good.yaml']);
@@ -183,7 +189,7 @@ describe('convertHunts with bad or clashing reports', () => {
     const r = convertHunts([{ file: 'h.yaml', source: hunt('  name: "Future"', FINDING.replace('T1059.001', 'T1999')) }], options);
     expect(hasErrors(r.diagnostics)).toBe(false);
     expect(r.diagnostics).toContainEqual(
-      expect.objectContaining({ severity: 'warning', line: 10, message: 'left out of the Navigator layer: technique T1999 is not in ATT&CK v18.1' })
+      expect.objectContaining({ severity: 'warning', line: 11, message: 'left out of the Navigator layer: technique T1999 is not in ATT&CK v18.1' })
     );
     const layer = JSON.parse(r.files.find((f) => f.format === 'navigator')!.content);
     expect(layer.techniques).toEqual([]);
