@@ -38,15 +38,19 @@ export function text(value: string, max = 300): string {
 
 /**
  * Inline code that is safe inside a table cell: one line, the fence longer than any run of
- * backticks inside, `|` escaped (GFM splits table cells before it parses code spans).
- * Code spans render HTML and mentions literally, so nothing else needs escaping.
+ * backticks inside, `|` escaped (GFM splits table cells before it parses code spans, and then
+ * drops the backslash of each `\|`). Code spans render HTML and mentions literally, so nothing
+ * else needs escaping. A backslash right before a pipe cannot survive that inside a code span,
+ * so such a value is rendered as escaped text instead.
  */
 export function code(value: string, max = 300): string {
-  const line = clip(oneLine(value), max).replace(/\|/g, '\\|');
-  const longestRun = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+  const line = clip(oneLine(value), max);
+  if (line.includes('\\|')) return text(line, max);
+  const escaped = line.replace(/\|/g, '\\|');
+  const longestRun = Math.max(0, ...(escaped.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
-  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${line}${pad}${fence}`;
+  const pad = escaped.startsWith('`') || escaped.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${escaped}${pad}${fence}`;
 }
 
 /**
