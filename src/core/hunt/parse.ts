@@ -1,4 +1,4 @@
-import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, visit, type YAMLError } from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, visit, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { type AttackCatalogue, bundledAttackCatalogue } from '../attack.js';
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
@@ -89,16 +89,24 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   return -1;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
+/**
+ * 1-based line and column of each offset. Computed from the text rather than with yaml's LineCounter,
+ * which misses line breaks inside tokens it re-reads while recovering from a syntax error.
+ */
+function positionsOf(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    const at = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
     }
-  }
-  return { line, column: offset - lineStart + 1 };
+    return { line: lo + 1, column: at - starts[lo]! + 1 };
+  };
 }
 
 type Decoded = { text: string } | { diagnostic: Omit<Diagnostic, 'file'> };
@@ -118,7 +126,7 @@ function decode(source: string | Uint8Array): Decoded {
   if (bad >= 0) {
     const before = new TextDecoder('utf-8', { ignoreBOM: false }).decode(source.subarray(0, bad));
     const hex = source[bad]!.toString(16).toUpperCase().padStart(2, '0');
-    return error(`the file is not valid UTF-8 (byte 0x${hex} here); save it as UTF-8`, lineAndColumn(before, before.length));
+    return error(`the file is not valid UTF-8 (byte 0x${hex} here); save it as UTF-8`, positionsOf(before)(before.length));
   }
   return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(source) };
 }
@@ -169,6 +177,7 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
     }
     if (state === 'colon') {
       if (c !== ':') return { offset: i, message: `invalid JSON: expected ':' after the key but found ${describe(c)}` };
+      lastComma = -1;
       state = 'value';
       i++;
       continue;
@@ -195,7 +204,7 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
       i++;
       continue;
     }
-    if (c === ']' || c === '}') return { offset: lastComma, message: `invalid JSON: trailing comma before '${c}'` };
+    if ((c === ']' || c === '}') && lastComma >= 0) return { offset: lastComma, message: `invalid JSON: trailing comma before '${c}'` };
     if (c === '{' || c === '[') {
       stack.push(c);
       state = c === '{' ? 'keyOrClose' : 'valueOrClose';
@@ -331,9 +340,11 @@ interface Problem {
   at: 'value' | 'key' | 'container';
   severity: 'error' | 'warning';
   message: string;
+  /** Exact source offset, when the path alone is ambiguous (the second of two duplicate keys). */
+  offset?: number;
 }
 
-function schemaFindings(issues: readonly z.core.$ZodIssue[], data: unknown): Problem[] {
+function schemaProblems(issues: readonly z.core.$ZodIssue[], data: unknown): Problem[] {
   const out: Problem[] = [];
   const unknownKeyHints = new Set<string>();
   const pending: z.core.$ZodIssue[] = [];
@@ -447,23 +458,29 @@ function syntaxMessage(error: YAMLError, doc: Document, text: string): { offset:
 }
 
 /** Duplicate and non-text keys, found on the document so that each gets its key path. */
-function keyProblems(doc: Document): Problem[] {
-  const out: Problem[] = [];
+function keyProblems(doc: Document): { problems: Problem[]; unreadable: boolean } {
+  const problems: Problem[] = [];
+  let unreadable = false;
   const visitNode = (node: unknown, path: KeyPath): void => {
     if (isMap(node)) {
-      const seen = new Map<string, Node>();
+      const seen = new Set<string>();
       for (const pair of node.items) {
         if (!isScalar(pair.key)) {
-          out.push({ path, at: 'value', severity: 'error', message: labelled(path, 'keys must be plain text, not a list, mapping or alias') });
+          unreadable = true;
+          problems.push({ path, at: 'value', severity: 'error', message: labelled(path, 'keys must be plain text, not a list, mapping or alias') });
           continue;
         }
         const key = String(pair.key.value);
-        const first = seen.get(key);
-        if (first) {
-          out.push({ path: [...path, key], at: 'key', severity: 'error', message: labelled(path, `duplicate key '${key}'; each key may appear only once`) });
-        } else {
-          seen.set(key, pair.key);
+        if (seen.has(key)) {
+          problems.push({
+            path: [...path, key],
+            at: 'key',
+            severity: 'error',
+            message: labelled(path, `duplicate key '${key}'; each key may appear only once`),
+            offset: pair.key.range?.[0]
+          });
         }
+        seen.add(key);
         visitNode(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) {
@@ -471,7 +488,7 @@ function keyProblems(doc: Document): Problem[] {
     }
   };
   visitNode(doc.contents, []);
-  return out;
+  return { problems, unreadable };
 }
 
 function topLevelDescription(node: unknown, text: string): string {
@@ -495,67 +512,71 @@ function normaliseReport(report: HuntReport): HuntReport {
 
 export function parseHuntReport(source: string | Uint8Array, file: string, catalogue: AttackCatalogue = bundledAttackCatalogue()): ParsedHunt {
   const whole = (): { line: number; column: number } => ({ line: 1, column: 1 });
-  const decoded = decode(source);
-  if ('diagnostic' in decoded) return { file, diagnostics: [{ file, ...decoded.diagnostic }], locate: whole };
-  const text = decoded.text;
-  const lineCounter = new LineCounter();
-  const at = (offset: number) => {
-    const p = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return { line: p.line, column: p.col };
-  };
-  const diag = (offset: number, message: string, severity: Diagnostic['severity'] = 'error', path: KeyPath = []): Diagnostic => ({
+  const diagnostics: Diagnostic[] = [];
+  let locate: ParsedHunt['locate'] = whole;
+  const result = (report?: HuntReport): ParsedHunt => ({
     file,
-    ...at(offset),
-    severity,
-    message: oneLine(message),
-    path
+    report,
+    diagnostics: sortDiagnostics(diagnostics).map((d) => ({ ...d, message: oneLine(d.message) })),
+    locate
   });
+
+  const decoded = decode(source);
+  if ('diagnostic' in decoded) {
+    diagnostics.push({ file, ...decoded.diagnostic });
+    return result();
+  }
+  const text = decoded.text;
+  const at = positionsOf(text);
+  const diag = (offset: number, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ file, ...at(offset), severity, message, path: [] });
 
   if (/\.json$/i.test(file)) {
     const jsonError = findJsonSyntaxError(text);
     if (jsonError) {
-      return { file, diagnostics: [{ file, ...lineAndColumn(text, jsonError.offset), severity: 'error', message: jsonError.message, path: [] }], locate: whole };
+      diagnostics.push(diag(jsonError.offset, jsonError.message));
+      return result();
     }
   }
 
   // Duplicate keys are found by keyProblems (with their key path) rather than by yaml's uniqueKeys.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, version: '1.2', schema: 'core', logLevel: 'error' });
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, version: '1.2', schema: 'core', logLevel: 'error' });
   const offsetOf = (node: Node | null | undefined): number | undefined => node?.range?.[0];
-  const locate = (path: KeyPath): { line: number; column: number } => {
+  const position = (offset: number | undefined) => (offset === undefined ? whole() : at(offset));
+  locate = (path) => {
     const w = walk(doc, path);
-    const offset = offsetOf(w.node) ?? offsetOf(w.key) ?? offsetOf(w.deepest);
-    return offset === undefined ? whole() : at(offset);
+    return position(offsetOf(w.node) ?? offsetOf(w.key) ?? offsetOf(w.deepest));
   };
-  const locateFinding = (f: Problem): { line: number; column: number } => {
-    if (f.at === 'value') return locate(f.path);
-    const target = f.at === 'key' ? f.path : f.path.slice(0, -1);
-    const w = walk(doc, target);
-    const offset = offsetOf(w.key) ?? offsetOf(w.node) ?? offsetOf(w.deepest);
-    return offset === undefined ? whole() : at(offset);
+  const fromProblem = (p: Problem): Diagnostic => {
+    let where: { line: number; column: number };
+    if (p.offset !== undefined) where = at(p.offset);
+    else if (p.at === 'value') where = locate(p.path);
+    else {
+      const w = walk(doc, p.at === 'key' ? p.path : p.path.slice(0, -1));
+      where = position(offsetOf(w.key) ?? offsetOf(w.node) ?? offsetOf(w.deepest));
+    }
+    return { file, ...where, severity: p.severity, message: p.message, path: p.path };
   };
-  const fromFinding = (f: Problem): Diagnostic => ({ file, ...locateFinding(f), severity: f.severity, message: oneLine(f.message), path: f.path });
 
-  const diagnostics: Diagnostic[] = [];
-  const seenLines = new Set<number>();
+  const errorLines = new Set<number>();
   for (const error of doc.errors) {
-    if (diagnostics.length >= MAX_SYNTAX_ERRORS) break;
+    if (errorLines.size >= MAX_SYNTAX_ERRORS) break;
     const { offset, message } = syntaxMessage(error, doc, text);
     const d = diag(offset, message);
-    if (seenLines.has(d.line)) continue;
-    seenLines.add(d.line);
+    if (errorLines.has(d.line)) continue;
+    errorLines.add(d.line);
     diagnostics.push(d);
   }
-  if (diagnostics.length > 0) return { file, diagnostics, locate };
+  if (diagnostics.length > 0) return result();
   for (const warning of doc.warnings) diagnostics.push(diag(warning.pos[0], `YAML: ${warning.message}`, 'warning'));
 
   if (!isMap(doc.contents)) {
-    diagnostics.push({ file, line: 1, column: 1, severity: 'error', message: `${TOP_LEVEL_SHAPE}; ${topLevelDescription(doc.contents, text)}`, path: [] });
-    return { file, diagnostics, locate };
+    diagnostics.push({ file, ...whole(), severity: 'error', message: `${TOP_LEVEL_SHAPE}; ${topLevelDescription(doc.contents, text)}`, path: [] });
+    return result();
   }
 
-  const keyIssues = keyProblems(doc);
-  diagnostics.push(...keyIssues.map(fromFinding));
-  if (keyIssues.some((f) => f.message.includes('keys must be plain text'))) return { file, diagnostics, locate };
+  const keys = keyProblems(doc);
+  diagnostics.push(...keys.problems.map(fromProblem));
+  if (keys.unreadable) return result();
 
   let data: unknown;
   try {
@@ -576,15 +597,14 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
         ? `the alias *${unresolved.source} refers to no anchor (&name) defined before it`
         : `the document cannot be read: ${reason}`;
     diagnostics.push(diag(offsetOf(unresolved ?? firstAlias) ?? 0, `invalid YAML: ${message}`));
-    return { file, diagnostics, locate };
+    return result();
   }
 
   const parsed = HuntReportSchema.safeParse(data);
-  if (!parsed.success) diagnostics.push(...schemaFindings(parsed.error.issues, data).map(fromFinding));
+  if (!parsed.success) diagnostics.push(...schemaProblems(parsed.error.issues, data).map(fromProblem));
   for (const issue of checkHuntSemantics(data, catalogue)) {
-    diagnostics.push(fromFinding({ path: issue.path, at: 'value', severity: issue.severity, message: labelled(issue.path, issue.message) }));
+    diagnostics.push(fromProblem({ path: issue.path, at: 'value', severity: issue.severity, message: labelled(issue.path, issue.message) }));
   }
-
   const ok = parsed.success && !diagnostics.some((d) => d.severity === 'error');
-  return { file, report: ok ? normaliseReport(parsed.data) : undefined, diagnostics: sortDiagnostics(diagnostics), locate };
+  return result(ok ? normaliseReport(parsed.data) : undefined);
 }
