@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import layerSchema from './data/navigator-layer-v4.5.schema.json' with { type: 'json' };
 import { bundledAttackCatalogue } from '../src/core/attack.js';
 import { type ConvertOptions, convertHunts, type HuntInput } from '../src/core/convert.js';

@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import layerSchema from './data/navigator-layer-v4.5.schema.json' with { type: 'json' };
 import { bundledAttackCatalogue } from '../src/core/attack.js';
