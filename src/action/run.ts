@@ -221,7 +221,10 @@ export async function run(): Promise<void> {
   }
 
   const finalVerdict = writeFailures.length ? { ok: false, failure: [verdict.failure, ...writeFailures].filter(Boolean).join('; ') } : verdict;
-  if (!plan.readOnlyReason) {
+  // The status stands in for checks on commits pushed with GITHUB_TOKEN (they start no workflow);
+  // it is posted whenever the action may commit, also when nothing changed, so a required
+  // "peak-to-sigma" check never waits forever. With commit: false the job's own check suffices.
+  if (!plan.readOnlyReason && inputs.commit) {
     const statusSha = commitSha ?? headSha;
     try {
       const description = statusDescription(finalVerdict, { ...counts, added: coverageDiff?.added.length ?? 0, removed: coverageDiff?.removed.length ?? 0 });
