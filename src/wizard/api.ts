@@ -2,6 +2,7 @@ import type { AttackCatalogue } from '../core/attack.js';
 import { convertHunts } from '../core/convert.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { IOC_TYPES, type DataSourceType, type IocType, type KqlFlavor, OUTPUT_FORMATS, type OutputFormat, type StatusMap } from '../core/model.js';
+import { formatKeyPath } from '../core/hunt/parse.js';
 import { huntSlug, isContainedRelativePath } from '../core/paths.js';
 import { describeIocRoute, type RoutingTable } from '../core/routing/table.js';
 import { draftToReport, type PreviewRequest, reportToYaml } from './draft.js';
@@ -52,13 +53,18 @@ export interface PreviewFile {
   content: string;
 }
 
+/** A diagnostic plus its message as shown next to its field, where the path prefix says nothing new. */
+export interface WizardDiagnostic extends Diagnostic {
+  fieldMessage: string;
+}
+
 export interface PreviewResponse {
   /** The hunt file as the wizard would save it. */
   yaml: string;
   /** Repository path the preview was computed for (what the user typed, or the suggestion). */
   fileName: string;
   suggestedFileName: string;
-  diagnostics: Diagnostic[];
+  diagnostics: WizardDiagnostic[];
   /** Every rule in every format plus the hunt's Navigator layer, in path order. */
   files: PreviewFile[];
 }
@@ -98,5 +104,10 @@ export function previewDraft(request: PreviewRequest, ctx: WizardContext): Previ
     const format = OUTPUT_FORMATS.find((o) => o === f.format);
     return format ? [{ path: f.path, format, content: f.content }] : [];
   });
-  return { yaml, fileName, suggestedFileName, diagnostics, files };
+  return { yaml, fileName, suggestedFileName, diagnostics: diagnostics.map(withFieldMessage), files };
+}
+
+function withFieldMessage(d: Diagnostic): WizardDiagnostic {
+  const prefix = d.path.length ? `${formatKeyPath(d.path)}: ` : '';
+  return { ...d, fieldMessage: prefix && d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message };
 }

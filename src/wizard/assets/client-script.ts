@@ -228,7 +228,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       else if (!routes.get(chosen)) hint.textContent = 'A ' + chosen + ' IOC has no route from a ' + type + ' data source: pick another type, or a data source of another type.';
       else {
         const route = routes.get(chosen);
-        hint.textContent = 'Lands in (' + route.logsourceKey + '): Sigma ' + route.sigma + '; KQL ' + route.kql + '; SPL ' + route.spl + '; SQL ' + route.sql + '.';
+        hint.textContent = ['Lands in the ' + route.logsourceKey + ' log source:', 'Sigma: ' + route.sigma, 'KQL: ' + route.kql, 'SPL: ' + route.spl, 'SQL: ' + route.sql].join('\n');
       }
     }
   }
@@ -276,7 +276,6 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         button.dataset.pick = hit.id;
         button.dataset.name = hit.name;
         button.dataset.tactics = hit.tactics.map((t) => t.shortname).join(' ');
-        button.dataset.tacticNames = hit.tactics.map((t) => t.name).join('|');
         button.textContent = hit.id + ' ' + hit.name + ' (' + hit.tactics.map((t) => t.name).join(', ') + ')' + (hit.deprecated ? ', deprecated' : '');
         const li = document.createElement('li');
         li.append(button);
@@ -288,6 +287,9 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   function pickTechnique(button) {
     const finding = button.closest('[data-row="findings"]');
+    const lookupInput = fieldOf(finding, 'technique_lookup');
+    clearTimeout(state.lookupTimers.get(lookupInput));
+    lookupInput.dataset.query = '';
     fieldOf(finding, 'technique').value = button.dataset.pick;
     fieldOf(finding, 'technique_name').value = button.dataset.name;
     const tactic = fieldOf(finding, 'tactic');
@@ -452,7 +454,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         if (slot) {
           const line = document.createElement('span');
           line.className = d.severity;
-          line.textContent = (d.severity === 'error' ? 'Error: ' : 'Warning: ') + d.message;
+          line.textContent = (d.severity === 'error' ? 'Error: ' : 'Warning: ') + d.fieldMessage;
           slot.append(line);
           slot.hidden = false;
         }
@@ -471,7 +473,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         go.textContent = describeTarget(target);
         item.append(go);
       } else item.append(describeTarget(null));
-      item.append(': ' + d.message + (d.path[0] === 'fileName' ? '' : ' (YAML line ' + d.line + ', column ' + d.column + ')'));
+      item.append(': ' + (target ? d.fieldMessage : d.message) + (d.path[0] === 'fileName' ? '' : ' (YAML line ' + d.line + ', column ' + d.column + ')'));
       list.append(item);
     }
     $('#problems-none').hidden = diagnostics.length > 0;

@@ -305,7 +305,6 @@ export const PAGE_TEMPLATE = `<!doctype html>
           <option value="<%= t %>"><%= t %></option>
 <% }) %>
         </select>
-        <p class="hint lands-in" data-hint-of="type">Choose the finding's data source to see where each IOC type lands.</p>
         <p class="field-error" data-error-of="type" hidden></p>
       </div>
       <div class="field">
@@ -325,6 +324,7 @@ export const PAGE_TEMPLATE = `<!doctype html>
         <p class="field-error" data-error-of="match" hidden></p>
       </div>
     </div>
+    <p class="hint lands-in" data-hint-of="type">Choose the finding's data source to see where each IOC type lands.</p>
     <button type="button" class="remove" data-action="remove-row">Remove IOC</button>
   </fieldset>
 </template>

@@ -77,6 +77,8 @@ button.link { border: 0; padding: 0; background: none; color: var(--accent); tex
 .step-nav { display: flex; flex-wrap: wrap; gap: 0.5rem; justify-content: flex-end; margin: 1rem 0 2rem; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 
+fieldset.ioc > .grid { grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); }
+.lands-in { white-space: pre-line; margin: 0 0 0.5rem; padding: 0.4rem 0.6rem; background: var(--wash); border-radius: 4px; }
 .lookup { margin-bottom: 0.5rem; }
 .lookup-status { font-size: 0.9rem; color: var(--muted); margin: 0; }
 .lookup-results { list-style: none; margin: 0.25rem 0 0.75rem; padding: 0; display: grid; gap: 0.25rem; }
