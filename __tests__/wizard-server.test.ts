@@ -197,6 +197,19 @@ describe('wizard server: requests it refuses', () => {
     expect((await send({ host: `127.0.0.1:${server.port}` })).status).toBe(200);
   });
 
+  test('it listens on 127.0.0.1 only, not on every address', async () => {
+    // The whole of 127.0.0.0/8 is loopback on Linux: a server bound to 0.0.0.0 would answer on 127.0.0.2.
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.2');
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(outcome).not.toBe('connected');
+  });
+
   test('a request without any Host header is refused', async () => {
     const answer = await send({ host: null });
     expect([400, 403]).toContain(answer.status);
