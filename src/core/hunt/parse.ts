@@ -25,8 +25,6 @@ export interface ParsedHunt {
 export const MAX_HUNT_REPORT_BYTES = 1024 * 1024;
 /** Aliases are rare in hunt reports; a small cap turns an alias bomb into an error instead of a hang. */
 const MAX_ALIAS_COUNT = 100;
-/** Syntax errors after the first few are mostly consequences of the first. */
-const MAX_SYNTAX_ERRORS = 10;
 const TOP_LEVEL_SHAPE = 'a hunt report is a mapping with the keys hunt, data_sources, findings and verdict';
 
 function mebibytes(bytes: number): string {
@@ -375,7 +373,8 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], data: unknown): Pro
     for (const key of issue.keys) {
       const hint = suggest(key, allowed);
       if (hint !== undefined) unknownKeyHints.add(`${formatKeyPath(parent)}\u0000${hint}`);
-      const tail = hint !== undefined ? ` — did you mean '${hint}'?` : allowed.length > 0 ? ` (allowed here: ${knownKeysAt(parent).join(', ')})` : '';
+      const known = knownKeysAt(parent);
+      const tail = hint !== undefined ? ` — did you mean '${hint}'?` : known.length > 0 ? ` (allowed here: ${known.join(', ')})` : '';
       out.push({ path: [...parent, key], at: 'key', severity: 'error', message: labelled(parent, `unknown key '${key}'${tail}`) });
     }
   }
@@ -557,15 +556,9 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
     return { file, ...where, severity: p.severity, message: p.message, path: p.path };
   };
 
-  const errorLines = new Set<number>();
-  for (const error of doc.errors) {
-    if (errorLines.size >= MAX_SYNTAX_ERRORS) break;
-    const { offset, message } = syntaxMessage(error, doc, text);
-    const d = diag(offset, message);
-    if (errorLines.has(d.line)) continue;
-    errorLines.add(d.line);
-    diagnostics.push(d);
-  }
+  // Only the first syntax error: the ones after it are mostly the parser losing its footing.
+  const syntax = doc.errors.map((error) => syntaxMessage(error, doc, text)).sort((a, b) => a.offset - b.offset)[0];
+  if (syntax) diagnostics.push(diag(syntax.offset, syntax.message));
   if (diagnostics.length > 0) return result();
   for (const warning of doc.warnings) diagnostics.push(diag(warning.pos[0], `YAML: ${warning.message}`, 'warning'));
 
