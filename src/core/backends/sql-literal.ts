@@ -55,5 +55,5 @@ export function databricksQualifiedName(name: string): string {
 /** A number as a Databricks numeric literal; only finite numbers have one. */
 export function databricksNumber(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${String(value)}`);
-  return Number.isInteger(value) ? String(value) : String(value).replace(/e\+?/i, 'E');
+  return String(value).replace(/e\+?/i, 'E');
 }
