@@ -95,12 +95,14 @@ export interface RoutingTable {
   sqlTables: Record<string, Record<string, SqlColumnType>>;
   /** CIM fields known per data model dataset (documentation of what the SPL side may use). */
   cimDatasets: Record<string, string[]>;
+  /** Column names of the KQL tables we know, per flavour (to check mapping files). */
+  kqlColumns: Record<KqlFlavor, Record<string, string[]>>;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Raw data shapes (as written in routing.json) and their normalisation.
 
-type RawField = string | string[] | { field: string | string[]; transform?: string };
+export type RawField = string | string[] | { field: string | string[]; transform?: string };
 interface RawTarget {
   match: string;
   subdomains?: boolean;
@@ -126,16 +128,17 @@ interface RawRouting {
   iocs: Record<string, RawIoc>;
   sqlTables: Record<string, Record<string, string>>;
   cimDatasets: Record<string, string[] | string>;
+  kqlColumns: Record<string, Record<string, string[] | string>>;
 }
 
-const TRANSFORM = /^(path-basename|hash-list(:[A-Z0-9]+)?|registry-hive)$/;
+export const FIELD_TRANSFORM = /^(path-basename|hash-list(:[A-Z0-9]+)?|registry-hive)$/;
 
 export function fieldSpec(raw: RawField): FieldSpec {
   if (typeof raw === 'string') return { fields: [raw] };
   if (Array.isArray(raw)) return { fields: [...raw] };
   const fields = typeof raw.field === 'string' ? [raw.field] : [...raw.field];
   if (raw.transform === undefined) return { fields };
-  if (!TRANSFORM.test(raw.transform)) throw new Error(`routing data: unknown field transform "${raw.transform}"`);
+  if (!FIELD_TRANSFORM.test(raw.transform)) throw new Error(`routing data: unknown field transform "${raw.transform}"`);
   return { fields, transform: raw.transform as FieldTransform };
 }
 
@@ -181,7 +184,12 @@ export function buildRoutingTable(data: RawRouting): RoutingTable {
   for (const [table, columns] of Object.entries(data.sqlTables)) sqlTables[table] = { ...columns } as Record<string, SqlColumnType>;
   const cimDatasets: Record<string, string[]> = {};
   for (const [dataset, fields] of Object.entries(data.cimDatasets)) if (Array.isArray(fields)) cimDatasets[dataset] = [...fields];
-  return { logsources, routes, sqlTables, cimDatasets };
+  const kqlColumns = {} as Record<KqlFlavor, Record<string, string[]>>;
+  for (const flavor of KQL_FLAVORS) {
+    kqlColumns[flavor] = {};
+    for (const [name, columns] of Object.entries(data.kqlColumns[flavor] ?? {})) if (Array.isArray(columns)) kqlColumns[flavor][name] = [...columns];
+  }
+  return { logsources, routes, sqlTables, cimDatasets, kqlColumns };
 }
 
 let bundled: RoutingTable | undefined;
