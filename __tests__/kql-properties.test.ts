@@ -17,7 +17,8 @@ import {
   kqlSyntaxDiagnostics,
   kustoNeedsNoBrackets,
   plannedRule,
-  type KqlLeaf
+  type KqlLeaf,
+  type KqlTables
 } from './support/kusto.js';
 
 const XDR: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
@@ -41,9 +42,9 @@ function errorsOf(query: string): string {
 }
 
 /** The comparisons the service finds in the query's condition, read with every leaf true. */
-function parsedLeaves(query: string): KqlLeaf[] {
+function parsedLeaves(query: string, tables: KqlTables = 'xdr'): KqlLeaf[] {
   const found: KqlLeaf[] = [];
-  kqlConditionOf(query, 'xdr')((leaf) => {
+  kqlConditionOf(query, tables)((leaf) => {
     found.push(leaf);
     return false;
   });
@@ -114,11 +115,11 @@ describe('KQL escaping properties (Kusto language service)', () => {
         fc.pre(column !== 'TimeGenerated');
         const rule = plannedRule({ source: 'Custom', timeField: 'TimeGenerated', projection: [column], condition: { kind: 'match', field: column, operator: 'contains', value: 'x' } });
         const query = renderKql(rule, XDR);
-        const extra = { Custom: [{ name: 'TimeGenerated', type: 'datetime' }, { name: column, type: 'string' }] };
-        const diagnostics = kqlDiagnostics(query, 'xdr', extra);
+        const tables = { Custom: [{ name: 'TimeGenerated', type: 'datetime' }, { name: column, type: 'string' }] };
+        const diagnostics = kqlDiagnostics(query, tables);
         expect(diagnostics.length === 0 ? '' : describeDiagnostics(query, diagnostics)).toBe('');
         if (kqlIdentifier(column) === column) expect(kustoNeedsNoBrackets(column)).toBe(true);
-        expect(parsedLeaves(query).map((leaf) => leaf.field)).toEqual([column]);
+        expect(parsedLeaves(query, tables).map((leaf) => leaf.field)).toEqual([column]);
       }),
       { numRuns: NUM_RUNS }
     );
@@ -194,25 +195,35 @@ describe('KQL condition structure properties (Kusto language service)', () => {
 // ---------------------------------------------------------------------------------------------
 // Robustness: whatever a caller passes, the renderer returns a query and never throws.
 
+/** A leaf as a careless caller might build it: any field, any operator, any string or number. */
+const wildLeaf: fc.Arbitrary<FieldMatch> = fc.record({
+  kind: fc.constant('match' as const),
+  field: anyText,
+  operator: fc.constantFrom(...STRING_OPERATORS, 'cidr' as const),
+  value: fc.oneof(anyText, fc.double(), fc.integer())
+});
+
 const anyRule: fc.Arbitrary<PlannedRule> = fc
   .record({
     condition: conditionArb,
+    extra: fc.array(wildLeaf, { maxLength: 3 }),
     source: anyText,
     timeField: anyText,
     projection: fc.array(anyText, { maxLength: 5 }),
-    number: fc.double(),
-    meta: fc.record({ title: anyText, author: anyText, date: anyText, ruleId: anyText, level: anyText, tactic: anyText })
+    meta: fc.record({ title: anyText, author: anyText, date: anyText, ruleId: anyText, level: anyText, tactic: anyText, technique: anyText, phase: anyText })
   })
-  .map(({ condition, source, timeField, projection, number, meta }) =>
+  .map(({ condition, extra, source, timeField, projection, meta }) =>
     plannedRule(
-      { condition: { kind: 'and', children: [condition, { kind: 'match', field: 'ProcessId', operator: 'equals', value: number }] }, source, timeField, projection },
+      { condition: { kind: 'or', children: [condition, ...extra] }, source, timeField, projection },
       {
         title: meta.title,
         author: meta.author,
         date: meta.date,
         ruleId: meta.ruleId,
         level: meta.level as PlannedRule['meta']['level'],
-        tactic: { shortname: meta.tactic, name: meta.tactic }
+        tactic: { shortname: meta.tactic, name: meta.tactic },
+        technique: { id: meta.technique, name: meta.technique },
+        hunt: { name: meta.title, slug: 's', peakPhase: meta.phase as PlannedRule['meta']['hunt']['peakPhase'], file: 'h.yml' }
       }
     )
   );

@@ -76,31 +76,35 @@ export function kustoLanguage(): KustoLanguage {
   return language;
 }
 
-const globalsByFlavor = new Map<KqlFlavor, unknown>();
+/** Which tables a query is checked against: a flavour's schemas, or tables a test makes up. */
+export type KqlTables = KqlFlavor | KqlSchemas;
 
-/** The service's global state with one database holding every table of the flavour's schemas. */
-export function kustoGlobals(flavor: KqlFlavor, extraTables: KqlSchemas = {}): unknown {
-  const shared = Object.keys(extraTables).length === 0;
-  const cached = shared ? globalsByFlavor.get(flavor) : undefined;
+const globalsByFlavor = new Map<KqlFlavor, unknown>();
+const globalsByTables = new WeakMap<KqlSchemas, unknown>();
+
+/** The service's global state with one database holding the given tables (cached). */
+export function kustoGlobals(tables: KqlTables): unknown {
+  const cached = typeof tables === 'string' ? globalsByFlavor.get(tables) : globalsByTables.get(tables);
   if (cached) return cached;
   const K = kustoLanguage();
-  const tables = Object.entries({ ...KQL_SCHEMAS[flavor], ...extraTables }).map(
+  const symbols = Object.entries(typeof tables === 'string' ? KQL_SCHEMAS[tables] : tables).map(
     ([name, columns]) =>
       new K.Symbols.TableSymbol.$ctor4(
         name,
         columns.map((c) => new K.Symbols.ColumnSymbol(c.name, K.Symbols.ScalarTypes.GetSymbol(c.type)))
       )
   );
-  const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor('hunting', tables));
-  if (shared) globalsByFlavor.set(flavor, globals);
+  const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.ctor('hunting', symbols));
+  if (typeof tables === 'string') globalsByFlavor.set(tables, globals);
+  else globalsByTables.set(tables, globals);
   return globals;
 }
 
 // Tests ask several questions about the same query in a row: analyse it once.
 let lastAnalysis: { query: string; globals: unknown; code: KustoCode } | undefined;
 
-function analyse(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KustoCode {
-  const globals = kustoGlobals(flavor, extraTables);
+function analyse(query: string, tables: KqlTables): KustoCode {
+  const globals = kustoGlobals(tables);
   if (lastAnalysis?.query !== query || lastAnalysis.globals !== globals) {
     lastAnalysis = { query, globals, code: kustoLanguage().KustoCode.ParseAndAnalyze(query, globals) };
   }
@@ -117,17 +121,17 @@ function toDiagnostics(list: DiagnosticList): KqlDiagnostic[] {
 }
 
 /** Every diagnostic (errors and warnings) of parsing and binding `query` against the flavour's tables. */
-export function kqlDiagnostics(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KqlDiagnostic[] {
-  return toDiagnostics(analyse(query, flavor, extraTables).GetDiagnostics());
+export function kqlDiagnostics(query: string, tables: KqlTables): KqlDiagnostic[] {
+  return toDiagnostics(analyse(query, tables).GetDiagnostics());
 }
 
 /** Only the parser's diagnostics: is this text KQL at all, whatever its tables and columns. */
-export function kqlSyntaxDiagnostics(query: string, flavor: KqlFlavor): KqlDiagnostic[] {
-  return toDiagnostics(analyse(query, flavor).GetSyntaxDiagnostics());
+export function kqlSyntaxDiagnostics(query: string, tables: KqlTables): KqlDiagnostic[] {
+  return toDiagnostics(analyse(query, tables).GetSyntaxDiagnostics());
 }
 
-export function kqlErrors(query: string, flavor: KqlFlavor, extraTables?: KqlSchemas): KqlDiagnostic[] {
-  return kqlDiagnostics(query, flavor, extraTables).filter((d) => d.severity === 'Error');
+export function kqlErrors(query: string, tables: KqlTables): KqlDiagnostic[] {
+  return kqlDiagnostics(query, tables).filter((d) => d.severity === 'Error');
 }
 
 /** A readable list of diagnostics with the query text they point at, for failure messages. */
@@ -141,12 +145,12 @@ export function describeDiagnostics(query: string, diagnostics: KqlDiagnostic[])
  * The values of the query's string literals that are expressions (not bracketed names), in source
  * order, as the service decodes them — the value a cluster would compare against.
  */
-export function kqlStringLiteralValues(query: string, flavor: KqlFlavor): string[] {
+export function kqlStringLiteralValues(query: string, tables: KqlTables): string[] {
   const K = kustoLanguage();
   const stringLiteral = K.Syntax.SyntaxKind['StringLiteralExpression'];
   const bracketedName = K.Syntax.SyntaxKind['BracketedName'];
   const values: string[] = [];
-  analyse(query, flavor).Syntax.WalkNodes((node) => {
+  analyse(query, tables).Syntax.WalkNodes((node) => {
     if (node.Kind === stringLiteral && node.Parent?.Kind !== bracketedName) values.push(String(node.LiteralValue));
   });
   return values;
@@ -196,7 +200,7 @@ function children(node: SyntaxNode): SyntaxNode[] {
  * parentheses, `not()`, `in~` lists as OR-ed equalities; each comparison's truth comes from
  * `truth`. Anything else throws, so an unexpected operator (say `has`) fails the test using it.
  */
-export function kqlConditionOf(query: string, flavor: KqlFlavor): (truth: (leaf: KqlLeaf) => boolean) => boolean {
+export function kqlConditionOf(query: string, tables: KqlTables): (truth: (leaf: KqlLeaf) => boolean) => boolean {
   const K = kustoLanguage();
   const kindName = new Map(Object.entries(K.Syntax.SyntaxKind).map(([name, kind]) => [kind, name]));
   const kind = (node: SyntaxNode): string => kindName.get(node.Kind) ?? String(node.Kind);
@@ -257,7 +261,7 @@ export function kqlConditionOf(query: string, flavor: KqlFlavor): (truth: (leaf:
   };
 
   const filters: SyntaxNode[] = [];
-  analyse(query, flavor).Syntax.WalkNodes((node) => {
+  analyse(query, tables).Syntax.WalkNodes((node) => {
     if (kind(node) === 'FilterOperator') filters.push(node);
   });
   if (filters.length < 2) throw new Error(`expected a time filter and a condition filter, found ${filters.length} where clauses`);
@@ -268,8 +272,8 @@ export function kqlConditionOf(query: string, flavor: KqlFlavor): (truth: (leaf:
   };
 }
 
-export function evaluateKqlCondition(query: string, flavor: KqlFlavor, truth: (leaf: KqlLeaf) => boolean): boolean {
-  return kqlConditionOf(query, flavor)(truth);
+export function evaluateKqlCondition(query: string, tables: KqlTables, truth: (leaf: KqlLeaf) => boolean): boolean {
+  return kqlConditionOf(query, tables)(truth);
 }
 
 // ---------------------------------------------------------------------------------------------
