@@ -148,7 +148,7 @@ function ourComments(fake: FakeGitHub) {
   return fake.comments.filter((c) => c.user.type === 'Bot' && c.body.startsWith(COMMENT_MARKER));
 }
 
-const BASE_FILES = { 'README.md': '# hunts\n', 'hunts/aitm-proxy.yaml': AITM, ...generated({ 'hunts/aitm-proxy.yaml': AITM }) };
+const BASE_FILES: Record<string, string> = { 'README.md': '# hunts\n', 'hunts/aitm-proxy.yaml': AITM, ...generated({ 'hunts/aitm-proxy.yaml': AITM }) };
 const fakes: FakeGitHub[] = [];
 
 beforeAll(() => {
@@ -244,7 +244,7 @@ describe('pull_request', () => {
 
   test('a removed hunt: its outputs are deleted and its techniques leave the coverage (10 requests)', async () => {
     const both = { 'hunts/aitm-proxy.yaml': AITM, 'hunts/c2-beacon.yaml': BEACON };
-    const baseFiles = { 'README.md': '# hunts\n', ...both, ...generated(both) };
+    const baseFiles: Record<string, string> = { 'README.md': '# hunts\n', ...both, ...generated(both) };
     const headFiles = { ...baseFiles };
     delete headFiles['hunts/c2-beacon.yaml'];
     const setup = await track(pullRequest(baseFiles, headFiles));
