@@ -104,6 +104,13 @@ describe('renderSql: the query shape', () => {
   });
 });
 
+test('the schema check can fail: an unknown column or table is an error', () => {
+  expect(databricksSchemaErrors(renderSql(rule('security.process_events', match('no_such_column', 'equals', 'x')), OPTIONS), TABLES).join('\n')).toMatch(
+    /Unknown column 'no_such_column'/
+  );
+  expect(databricksSchemaErrors(renderSql(rule('security.no_such_table', match('host', 'equals', 'x')), OPTIONS), TABLES).join('\n')).toMatch(/Unknown table/);
+});
+
 describe('renderSql: execution in DuckDB returns exactly the malicious rows', () => {
   test('AiTM-like rule: parent AND process; case-insensitive; old rows are outside the lookback', async () => {
     const r = rule(
