@@ -74,7 +74,7 @@ test.each(cases)('%s', (_name, rule) => {
   expect(pipeline.map((s) => s.command)).toEqual(['datamodel', 'where', expect.stringMatching(/^(search|where)$/), 'eval', 'table', 'sort']);
 
   const [model, ...rest] = rule.spl.source.split('.');
-  expect(spl).toContain(`| datamodel ${model} ${rest[rest.length - 1]} flat\n`);
+  expect(spl).toContain(`| datamodel ${model} ${rest[rest.length - 1]} flat strict_fields=false\n`);
   const known = new Set(['_time', ...(CIM_FIELDS[rule.spl.source] ?? [])]);
   for (const field of [...rule.spl.projection, ...leaves(rule.spl.condition).map((l) => l.field)]) expect({ field, known: known.has(field) }).toEqual({ field, known: true });
 

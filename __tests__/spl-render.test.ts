@@ -70,7 +70,7 @@ describe('renderSpl: the search shape', () => {
     expect(spl).toContain('```Typical sourcetype: XmlWinEventLog:Microsoft-Windows-Sysmon/Operational (add a sourcetype term to the search to narrow it)```\n');
     expect(spl).toContain(
       [
-        '| datamodel Endpoint Processes flat',
+        '| datamodel Endpoint Processes flat strict_fields=false',
         '| where _time >= relative_time(now(), "-7d")',
         '| search process_name="suspicious_proxy.exe"',
         '    AND parent_process_name="explorer.exe"',
@@ -91,9 +91,9 @@ describe('renderSpl: the search shape', () => {
   });
 
   test('nested datasets use the leaf dataset name; non-data-model sources are refused', () => {
-    expect(renderSpl(rule(match('url', 'contains', 'x'), { source: 'Web.Proxy', projection: ['url'] }), OPTIONS)).toContain('| datamodel Web Proxy flat\n');
+    expect(renderSpl(rule(match('url', 'contains', 'x'), { source: 'Web.Proxy', projection: ['url'] }), OPTIONS)).toContain('| datamodel Web Proxy flat strict_fields=false\n');
     expect(renderSpl(rule(match('dest_ip', 'cidr', '10.0.0.0/8'), { source: 'Network_Traffic.All_Traffic', projection: [] }), OPTIONS)).toContain(
-      '| datamodel Network_Traffic All_Traffic flat\n'
+      '| datamodel Network_Traffic All_Traffic flat strict_fields=false\n'
     );
     expect(() => renderSpl(rule(match('a', 'equals', 'x'), { source: 'index=main sourcetype=x' }), OPTIONS)).toThrow(/CIM data model dataset/);
   });

@@ -2,9 +2,11 @@
  * Splunk SPL backend (Splunk Enterprise Security, CIM field names): one planned rule becomes one
  * search over a CIM data model dataset, time-bounded, with ATT&CK context fields.
  *
- * Shape: `| datamodel <Model> <Dataset> flat` selects the dataset's events by its CIM constraints
- * (tags) whatever the sourcetype, works with or without acceleration, and `flat` returns the
- * unprefixed CIM field names (`process_name`, not `Processes.process_name`). The condition follows as
+ * Shape: `| datamodel <Model> <Dataset> flat strict_fields=false` selects the dataset's events by its
+ * CIM constraints (tags) whatever the sourcetype, works with or without acceleration; `flat` returns
+ * the unprefixed CIM field names (`process_name`, not `Processes.process_name`) and
+ * `strict_fields=false` keeps the fields a dataset inherits from its parent (Web.Proxy's `url` is
+ * declared on Web) and calculated fields, which the default strict mode drops. The condition follows as
  * `| search` terms (case-insensitive, native IPv4 CIDR), or — when any value cannot be a search term
  * (a literal `*`, control characters), or the rule uses a regex or an IPv6 CIDR — as one `| where`
  * expression for the whole condition, so the boolean structure is kept exactly: `match()` with a
@@ -225,7 +227,7 @@ export function renderSpl(rule: PlannedRule, options: RenderOptions): string {
   const shown = [...new Set(target.projection)].filter((field) => !reserved.has(field)).map(splFieldName);
   const lines = [
     ...header(rule),
-    `| datamodel ${model} ${dataset} flat`,
+    `| datamodel ${model} ${dataset} flat strict_fields=false`,
     `| where ${timeField} >= relative_time(now(), ${splString(`-${options.lookbackDays}d`)})`,
     ...conditionClause(target.condition),
     `| eval ${Object.entries(context).map(([name, value]) => `${name}=${splString(value)}`).join(', ')}`,
