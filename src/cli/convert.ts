@@ -35,7 +35,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message.replace(/^.*?: /, '').split('\n')[0]! : String(err));
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -1,9 +1,11 @@
+import { convertCommand } from './convert.js';
+import { diffCommand } from './diff.js';
 import { type CliCommand, type CliIO, UsageError } from './io.js';
 import { validateCommand } from './validate.js';
 import { wizardCommand } from './wizard.js';
 
 /** Each command lives in its own module; adding one means adding it here. */
-const COMMANDS: CliCommand[] = [validateCommand, wizardCommand];
+const COMMANDS: CliCommand[] = [validateCommand, convertCommand, diffCommand, wizardCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
