@@ -270,6 +270,11 @@ describe('bad input gets one clear located message', () => {
     expectOnly(bytes, { line: 5, column: 16, message: 'the file is not valid UTF-8 (byte 0xE9 here); save it as UTF-8' });
   });
 
+  test('binary data (a NUL character) is named as such, at its place', () => {
+    expectOnly(withLine(3, '  name: "a\u0000b"'), { line: 3, column: 11, message: 'the file contains a NUL character: it is binary (or UTF-16) data, not a UTF-8 hunt report' });
+    expectOnly(new Uint8Array([0x68, 0x00, 0x75, 0x00]), { line: 1, column: 2 });
+  });
+
   test('UTF-16 files are named as such', () => {
     expectOnly(new Uint8Array([0xff, 0xfe, 0x68, 0x00]), { line: 1, column: 1, message: 'the file is UTF-16 encoded; save it as UTF-8' });
   });

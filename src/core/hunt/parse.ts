@@ -114,7 +114,7 @@ function decode(source: string | Uint8Array): Decoded {
   if (typeof source === 'string') {
     const size = utf8Length(source);
     if (size > MAX_HUNT_REPORT_BYTES) return error(`hunt reports are limited to 1 MiB; this file is ${mebibytes(size)}`);
-    return { text: source.startsWith('\uFEFF') ? source.slice(1) : source };
+    return withoutNul(source.startsWith('\uFEFF') ? source.slice(1) : source);
   }
   if (source.length > MAX_HUNT_REPORT_BYTES) return error(`hunt reports are limited to 1 MiB; this file is ${mebibytes(source.length)}`);
   if ((source[0] === 0xff && source[1] === 0xfe) || (source[0] === 0xfe && source[1] === 0xff)) {
@@ -126,7 +126,16 @@ function decode(source: string | Uint8Array): Decoded {
     const hex = source[bad]!.toString(16).toUpperCase().padStart(2, '0');
     return error(`the file is not valid UTF-8 (byte 0x${hex} here); save it as UTF-8`, positionsOf(before)(before.length));
   }
-  return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(source) };
+  return withoutNul(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(source));
+}
+
+/** A NUL character means a binary file (or UTF-16 without a BOM), never a hunt report. */
+function withoutNul(text: string): Decoded {
+  const nul = text.indexOf('\u0000');
+  if (nul < 0) return { text };
+  return {
+    diagnostic: { ...positionsOf(text)(nul), severity: 'error', message: 'the file contains a NUL character: it is binary (or UTF-16) data, not a UTF-8 hunt report', path: [] }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
