@@ -120,6 +120,11 @@ describe('renderKql: the seed AiTM finding (hand-built plan)', () => {
     for (const options of [XDR, SENTINEL]) expectValid(renderKql(signin, options), options.kqlFlavor);
   });
 
+  test('a technique the catalogue does not know (name = id) is named once', () => {
+    const unknown = plannedRule({ condition }, { technique: { id: 'T1999', name: 'T1999' } });
+    expect(renderKql(unknown, XDR)).toContain('\n// ATT&CK: T1999 — Credential Access\n');
+  });
+
   test('the lookback is configurable', () => {
     expect(renderKql(rule, { ...XDR, lookbackDays: 30 })).toContain('| where Timestamp > ago(30d)\n');
   });
@@ -220,6 +225,14 @@ describe('renderKql: operators', () => {
     const condition = and(match('FileName', 'equals', 'a'), or(match('FolderPath', 'contains', 'x'), match('FolderPath', 'contains', 'y')));
     const query = renderKql(plannedRule({ condition }), XDR);
     expect(query).toContain('| where FileName =~ "a"\n    and (FolderPath contains "x" or FolderPath contains "y")\n');
+    expectSameLogic(condition, query, 'xdr');
+  });
+
+  test('nested nodes of the same kind and single-child nodes are flattened, so in~ lists form across them', () => {
+    const condition = and(or(match('FileName', 'equals', 'a'), or(match('FolderPath', 'contains', 'x'), match('FileName', 'equals', 'b'))));
+    const query = renderKql(plannedRule({ condition }), XDR);
+    expect(query).toContain('| where FileName in~ ("a", "b")\n    or FolderPath contains "x"\n| extend');
+    expectValid(query, 'xdr');
     expectSameLogic(condition, query, 'xdr');
   });
 

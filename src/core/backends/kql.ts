@@ -35,7 +35,8 @@ function header(rule: PlannedRule, flavor: KqlFlavor): string[] {
   const m = rule.meta;
   const title = `// ── ${commentText(`${m.technique.id}: ${m.title}`)} ──`;
   const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
-  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
+  const named = m.technique.name !== '' && m.technique.name !== m.technique.id;
+  const technique = named ? `${m.technique.id} ${m.technique.name}` : m.technique.id;
   const lines = [
     `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
     `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
@@ -107,22 +108,19 @@ function orTerms(children: Condition[]): string[] {
   return terms;
 }
 
+/** The children of an and/or, with nested nodes of the same kind spliced in (same meaning, fewer parentheses). */
+function flatChildren(condition: Condition & { kind: 'and' | 'or' }): Condition[] {
+  return condition.children.flatMap((child) => (child.kind === condition.kind ? flatChildren(child) : [child]));
+}
+
 /** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
 function terms(condition: Condition): { op: 'and' | 'or' | undefined; terms: string[] } {
-  switch (condition.kind) {
-    case 'match':
-      return { op: undefined, terms: [renderMatch(condition)] };
-    case 'not':
-      return { op: undefined, terms: [`not(${renderCondition(condition.child)})`] };
-    case 'and':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['true'] }
-        : { op: 'and', terms: condition.children.map(renderOperand) };
-    case 'or':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['false'] }
-        : { op: 'or', terms: orTerms(condition.children) };
-  }
+  if (condition.kind === 'match') return { op: undefined, terms: [renderMatch(condition)] };
+  if (condition.kind === 'not') return { op: undefined, terms: [`not(${renderCondition(condition.child)})`] };
+  const children = flatChildren(condition);
+  if (children.length === 0) return { op: undefined, terms: [condition.kind === 'and' ? 'true' : 'false'] };
+  if (children.length === 1) return terms(children[0]!);
+  return { op: condition.kind, terms: condition.kind === 'and' ? children.map(renderOperand) : orTerms(children) };
 }
 
 function renderCondition(condition: Condition): string {
