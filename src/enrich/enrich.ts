@@ -13,9 +13,6 @@ import type { OutputFile, PlannedRule } from '../core/model.js';
 import { askProvider, type AskClock, type FetchLike, SYSTEM_CLOCK } from './client.js';
 import type { EnrichConfig } from './config.js';
 
-export { ENRICHMENT_FILE, enrichmentPath } from '../core/enrichment.js';
-export { DEFAULT_BASE_URLS, DEFAULT_MODELS, type EnrichConfig, type EnrichSettings, type EnrichSetup, resolveEnrichConfig } from './config.js';
-
 /**
  * LLM enrichment for the shells (DESIGN.md §8). Never fails the run: every problem is a warning
  * in the hunt's result, never an exception; a hunt whose enrichment fails keeps its previous
@@ -34,8 +31,8 @@ export interface EnrichHuntResult {
   slug: string;
   huntName: string;
   /**
-   * What `<out>/<slug>/enrichment.md` should contain after this run: a fresh or cached answer, or
-   * on failure the previous file unchanged. Undefined: write nothing for this hunt.
+   * What `<out>/<slug>/enrichment.md` should contain after this run: a fresh answer, or the
+   * existing file unchanged (cache hit, or failure). Undefined: write nothing for this hunt.
    */
   markdown?: string;
   /** True when the answer came from the existing file without a request. */
@@ -76,8 +73,9 @@ export async function enrichHunts(
     const render = (answer: EnrichmentAnswer) =>
       renderEnrichmentMarkdown({ report: hunt.report, answer, hash: request.hash, provider: config.provider, model: config.model, catalogue });
 
+    // A hit keeps the file as it is (notes someone added stay); the comment re-renders the answer.
     const cached = hunt.existingMarkdown === undefined ? undefined : cachedAnswer(hunt.existingMarkdown, request.hash);
-    if (cached) return { ...base, cached: true, answer: cached, markdown: render(cached) };
+    if (cached) return { ...base, cached: true, answer: cached, markdown: hunt.existingMarkdown };
 
     const failed = (reason: string): EnrichHuntResult => ({
       ...base,
