@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import routing from '../src/core/data/routing.json' with { type: 'json' };
 import { renderSpl } from '../src/core/backends/spl.js';
 import { bundledAttackCatalogue } from '../src/core/attack.js';
 import { parseHuntReport } from '../src/core/hunt/parse.js';
@@ -15,7 +14,7 @@ import { planRules } from '../src/core/rules/plan.js';
 import { checkSpl, decodePcreLiteral, decodeSplString, splPipeline } from './support/spl-check.js';
 
 const HUNTS_DIR = 'examples/hunts';
-const CIM_FIELDS = routing.cimDatasets as unknown as Record<string, string[]>;
+const CIM_FIELDS = bundledRoutingTable().cimDatasets;
 
 function plannedRules(file: string): PlannedRule[] {
   const parsed = parseHuntReport(readFileSync(file), file);

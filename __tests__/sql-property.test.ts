@@ -4,13 +4,13 @@
  * and not a row that differs from it by one character.
  */
 import fc from 'fast-check';
-import routing from '../src/core/data/routing.json' with { type: 'json' };
 import { renderSql } from '../src/core/backends/sql.js';
+import { sqlTables } from '../src/core/routing/table.js';
 import type { Condition, PlannedRule } from '../src/core/model.js';
 import { databricksSyntaxErrors, databricksToDuckDb, type SqlTables } from './support/databricks.js';
 import { SecurityLake, swapAsciiCase } from './support/duckdb.js';
 
-const TABLES = routing.sqlTables as SqlTables;
+const TABLES: SqlTables = sqlTables();
 const TABLE = 'security.process_events';
 const FIELD = 'command_line';
 

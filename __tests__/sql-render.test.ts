@@ -1,12 +1,12 @@
-import routing from '../src/core/data/routing.json' with { type: 'json' };
 import { renderSql } from '../src/core/backends/sql.js';
+import { sqlTables } from '../src/core/routing/table.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../src/core/model.js';
 import { databricksSchemaErrors, databricksToDuckDb, scanDatabricks, type SqlTables } from './support/databricks.js';
 import { benignAssignment, SecurityLake, witnesses, type SampleRow } from './support/duckdb.js';
 
 const OPTIONS: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
 const TABLES: SqlTables = {
-  ...(routing.sqlTables as SqlTables),
+  ...sqlTables(),
   'security.odd_names': { event_time: 'TIMESTAMP', order: 'STRING', 'user-name': 'STRING', port: 'INT' }
 };
 const OLD = 40 * 24 * 60;
