@@ -1,15 +1,23 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../src/cli/dispatch.js';
 import type { CliIO } from '../src/cli/io.js';
 import { UsageError } from '../src/cli/io.js';
 import { browserCommand, DEFAULT_WIZARD_PORT, parseWizardArgs, runWizard } from '../src/cli/wizard.js';
+import { applyRoutingOverrides, parseRoutingOverrides } from '../src/core/routing/overrides.js';
+import { bundledRoutingTable, describeIocRoute } from '../src/core/routing/table.js';
 
-function captureIO(onStdout?: (text: string) => void) {
+const REPO_ROOT = new URL('..', import.meta.url).pathname;
+const MAPPINGS = 'examples/mappings/custom-fields.yml';
+
+function captureIO(onStdout?: (text: string) => void, cwd = REPO_ROOT) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {
-    cwd: process.cwd(),
+    cwd,
     env: {},
     stdout: (t) => {
       out.push(t);
@@ -21,7 +29,7 @@ function captureIO(onStdout?: (text: string) => void) {
 }
 
 /** Runs the wizard command until `stop` is called; resolves once it printed its URL. */
-async function startCommand(args: string[], open?: (url: string) => Promise<void>) {
+async function startCommand(args: string[], open?: (url: string) => Promise<void>, cwd = REPO_ROOT) {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   let announce!: (url: string) => void;
@@ -29,7 +37,7 @@ async function startCommand(args: string[], open?: (url: string) => Promise<void
   const { io, out, err } = captureIO((t) => {
     const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(t);
     if (url) announce(url[0]);
-  });
+  }, cwd);
   const exit = runWizard(args, io, () => stopped, open);
   const url = await Promise.race([announced, exit.then((code) => `exited ${code}: ${err.join('')}`)]);
   return { url, exit, out, err, stop };
@@ -48,6 +56,7 @@ describe('wizard command: options', () => {
       statusMap: { Validated: 'stable', Scoped: 'stable', Unscoped: 'experimental' },
       lookbackDays: 30
     });
+    expect(parseWizardArgs(['--mappings', MAPPINGS]).mappings).toBe(MAPPINGS);
     expect(parseWizardArgs(['--port=65535']).port).toBe(65535);
   });
 
@@ -56,6 +65,7 @@ describe('wizard command: options', () => {
     [['--port', '65536'], '--port must be a port number from 0 to 65535, got "65536"'],
     [['--port', '-1'], '--port must be a port number from 0 to 65535, got "-1"'],
     [['--port'], '--port needs a value'],
+    [['--mappings'], '--mappings needs a value'],
     [['--open=yes'], '--open takes no value'],
     [['--kql-flavor', 'splunk'], '--kql-flavor: unknown KQL flavour "splunk"'],
     [['--status-map', 'Scoped=prod'], '--status-map: unknown Sigma status "prod"'],
@@ -100,6 +110,36 @@ describe('wizard command: running', () => {
     expect((await fetch(run.url)).status).toBe(200);
     run.stop();
     expect(await run.exit).toBe(0);
+  });
+
+  test('--mappings: the page shows where IOCs land with the user\'s overrides, as convert would use them', async () => {
+    const overrides = parseRoutingOverrides(readFileSync(join(REPO_ROOT, MAPPINGS), 'utf8'), MAPPINGS);
+    expect(overrides.table).toBeDefined();
+    const routing = applyRoutingOverrides(bundledRoutingTable(), overrides.table!);
+    const run = await startCommand(['--port', '0', '--mappings', MAPPINGS]);
+    const body = (await (await fetch(`${run.url}api/routes?dataSourceType=identity&kqlFlavor=xdr`)).json()) as { routes: { iocType: string; route: unknown }[] };
+    const ip = body.routes.find((r) => r.iocType === 'ip')!.route;
+    expect(ip).toEqual(describeIocRoute(routing, 'ip', 'identity', 'xdr'));
+    // The example mapping file moves sign-ins to SigninLogs: the answer really comes from the overrides.
+    expect(ip).not.toEqual(describeIocRoute(bundledRoutingTable(), 'ip', 'identity', 'xdr'));
+    run.stop();
+    expect(await run.exit).toBe(0);
+  });
+
+  test('--mappings with a broken or missing file: located errors, exit 1, no server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wizard-mappings-'));
+    try {
+      writeFileSync(join(dir, 'bad.yml'), 'version: 1\nroutes:\n  no_such_ioc: {}\n');
+      const bad = await startCommand(['--port', '0', '--mappings', 'bad.yml'], undefined, dir);
+      expect(await bad.exit).toBe(1);
+      expect(bad.err.join('')).toMatch(/^bad\.yml:3:\d+: error: /);
+      expect(bad.out).toEqual([]);
+      const missing = await startCommand(['--port', '0', '--mappings', 'nope.yml'], undefined, dir);
+      expect(await missing.exit).toBe(1);
+      expect(missing.err.join('')).toBe('nope.yml:1:1: error: cannot read the mapping file: no such file\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a port in use is a clear message and exit 2', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
+import { convertCommand } from '../src/cli/convert.js';
 import { bundledAttackCatalogue } from '../src/core/attack.js';
 import { convertHunts } from '../src/core/convert.js';
 import { parseHuntReport } from '../src/core/hunt/parse.js';
@@ -88,10 +89,14 @@ async function errorSlotOf(page: Page, control: Locator): Promise<Locator> {
   return page.locator(`[id="${id}"]`);
 }
 
-async function waitForText(locator: Locator, expected: string): Promise<void> {
+async function waitForText(locator: Locator, expected: string | RegExp): Promise<void> {
+  const pattern = typeof expected === 'string' ? undefined : { source: expected.source, flags: expected.flags };
   await locator.page().waitForFunction(
-    ({ el, text }) => (el as HTMLElement | null)?.textContent === text,
-    { el: await locator.elementHandle(), text: expected }
+    ({ el, text, pattern }) => {
+      const actual = (el as HTMLElement | null)?.textContent ?? '';
+      return pattern ? new RegExp(pattern.source, pattern.flags).test(actual) : actual === text;
+    },
+    { el: await locator.elementHandle(), text: typeof expected === 'string' ? expected : '', pattern }
   );
 }
 
@@ -137,11 +142,14 @@ async function fillStep3(page: Page): Promise<void> {
     // ATT&CK look-up: type, arrow down to the results, pick with Enter.
     const lookup = finding.getByLabel('Look up a technique', { exact: true });
     await lookup.focus();
-    await lookup.pressSequentially(LOOKUP_QUERY[f.technique] ?? f.technique);
+    const query = LOOKUP_QUERY[f.technique] ?? f.technique;
+    await lookup.pressSequentially(query);
+    await waitForText(finding.locator('[data-lookup-status]'), new RegExp(` match(es)? "${escapeRegExp(query)}"\\.$`));
     const result = finding.getByRole('button', { name: new RegExp(`^${escapeRegExp(f.technique)} `) });
-    await result.waitFor();
+    const results = await finding.locator('[data-pick]').count();
     await lookup.press('ArrowDown');
-    while (!(await result.evaluate((el) => el === document.activeElement))) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < results && !(await result.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+    expect(await result.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     const technique = finding.getByLabel('Technique ID', { exact: true });
     expect(await technique.inputValue()).toBe(f.technique);
@@ -265,9 +273,10 @@ describe('wizard in headless Chromium', () => {
 
     const out = mkdtempSync(join(tmpdir(), 'wizard-cli-'));
     try {
-      const io = { cwd: REPO_ROOT, env: {}, stdout: () => undefined, stderr: (t: string) => process.stderr.write(t) };
-      const { convertCommand } = await import('../src/cli/convert.js');
+      const messages: string[] = [];
+      const io = { cwd: REPO_ROOT, env: {}, stdout: () => undefined, stderr: (t: string) => void messages.push(t) };
       expect(await convertCommand.run([EXAMPLE_FILE, '--out', out], io)).toBe(0);
+      for (const line of messages.join('').trim().split('\n')) expect(line).toMatch(/^examples\/hunts\/aitm-proxy\.yaml:\d+:\d+: warning: /);
       const shown = await page.locator('figure[data-file-path]').evaluateAll((figures) =>
         figures.map((f) => ({ path: (f as HTMLElement).dataset.filePath!, content: f.querySelector('code')!.textContent! }))
       );

@@ -1,12 +1,17 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { formatDiagnostic, hasErrors } from '../core/diagnostics.js';
 import type { KqlFlavor, StatusMap } from '../core/model.js';
+import { applyRoutingOverrides, parseRoutingOverrides } from '../core/routing/overrides.js';
+import { bundledRoutingTable, type RoutingTable } from '../core/routing/table.js';
 import { type OptionResult, parseKqlFlavor, parseLookbackDays, parseStatusMap } from '../shell/options.js';
 import { startWizardServer } from '../wizard/server.js';
 import { type CliCommand, type CliIO, UsageError } from './io.js';
 
 export const DEFAULT_WIZARD_PORT = 8787;
 
-const USAGE = `usage: peak-to-sigma wizard [--port N] [--open] [--kql-flavor xdr|sentinel] [--status-map MAP] [--lookback-days N]
+const USAGE = `usage: peak-to-sigma wizard [--port N] [--open] [--kql-flavor xdr|sentinel] [--status-map MAP] [--lookback-days N] [--mappings FILE]
 
 Starts the guided web wizard on this computer (http://127.0.0.1:<port>/, never reachable from
 other machines): four steps to describe a hunt, with a live preview of every generated rule.
@@ -16,7 +21,10 @@ Stop it with Ctrl+C.
   --open             open the wizard in the default browser
   --kql-flavor F     KQL flavour the page starts with (xdr or sentinel; default xdr)
   --status-map MAP   PEAK phase to Sigma status, e.g. Validated=stable,Scoped=test,Unscoped=experimental
-  --lookback-days N  how far back the previewed queries look (default 7)`;
+  --lookback-days N  how far back the previewed queries look (default 7)
+  --mappings FILE    YAML file overriding the routing table, as for convert
+
+exit codes: 0 stopped, 1 the mapping file has errors, 2 usage error or the port cannot be used`;
 
 export interface WizardArgs {
   port: number;
@@ -24,6 +32,7 @@ export interface WizardArgs {
   kqlFlavor?: KqlFlavor;
   statusMap?: StatusMap;
   lookbackDays?: number;
+  mappings?: string;
 }
 
 export function parseWizardArgs(args: string[]): WizardArgs {
@@ -61,6 +70,9 @@ export function parseWizardArgs(args: string[]): WizardArgs {
         break;
       case '--lookback-days':
         parsed.lookbackDays = option(flag, parseLookbackDays(value()));
+        break;
+      case '--mappings':
+        parsed.mappings = value();
         break;
       default:
         throw new UsageError(`unknown option "${arg}"`);
@@ -104,13 +116,32 @@ function untilInterrupted(): Promise<void> {
   });
 }
 
-/** Serves the wizard until `stopped()` resolves. Exit code 0, or 2 when the port cannot be used. */
+/** The routing table with the user's mapping file applied; undefined (after printing why) when it has errors. */
+async function loadRouting(file: string, io: CliIO): Promise<RoutingTable | undefined> {
+  let source: string;
+  try {
+    source = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    io.stderr(`${file}:1:1: error: cannot read the mapping file: ${reason}\n`);
+    return undefined;
+  }
+  const parsed = parseRoutingOverrides(source, file);
+  for (const d of parsed.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  if (!parsed.table || hasErrors(parsed.diagnostics)) return undefined;
+  return applyRoutingOverrides(bundledRoutingTable(), parsed.table);
+}
+
+/** Serves the wizard until `stopped()` resolves. Exit code 0; 1 for a broken mapping file; 2 when the port cannot be used. */
 export async function runWizard(args: string[], io: CliIO, stopped: () => Promise<void>, open: OpenUrl = openInBrowser): Promise<number> {
   const options = parseWizardArgs(args);
+  const routing = options.mappings === undefined ? undefined : await loadRouting(options.mappings, io);
+  if (options.mappings !== undefined && !routing) return 1;
   let server;
   try {
     server = await startWizardServer({
       port: options.port,
+      ...(routing ? { routing } : {}),
       ...(options.kqlFlavor ? { kqlFlavor: options.kqlFlavor } : {}),
       ...(options.statusMap ? { statusMap: options.statusMap } : {}),
       ...(options.lookbackDays ? { lookbackDays: options.lookbackDays } : {}),

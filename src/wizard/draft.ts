@@ -68,6 +68,7 @@ export function describeRequestIssues(error: z.ZodError, max = 5): string {
       const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
       return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
     }
+    if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `${where}: missing (expected ${issue.expected})`;
     return `${where}: ${issue.message}`;
   });
   const more = error.issues.length > max ? ` (and ${error.issues.length - max} more)` : '';

@@ -269,6 +269,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       return;
     }
     if (input.dataset.query !== query) return;
+    const focused = results.contains(document.activeElement) ? document.activeElement.dataset.pick : null;
     results.replaceChildren(
       ...hits.map((hit) => {
         const button = document.createElement('button');
@@ -282,6 +283,10 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         return li;
       })
     );
+    if (focused) {
+      const again = $('[data-pick="' + CSS.escape(focused) + '"]', results) || $('[data-pick]', results) || input;
+      again.focus();
+    }
     status.textContent = hits.length ? hits.length + (hits.length === 1 ? ' technique matches' : ' techniques match') + ' "' + query + '".' : 'No technique matches "' + query + '".';
   }
 
