@@ -169,6 +169,14 @@ describe('failures are warnings, never exceptions', () => {
     expect(run.results[0]!.warning).toContain('no answer from Anthropic within the 0.3 s time budget (timed out)');
   });
 
+  test('the run has a time budget too: hunts not started in time are skipped', async () => {
+    fake.enqueue({ delayMs: 5000, status: 200, body: openAiCompletion('gpt-5.5', JSON.stringify(PLAIN_ANSWER)) });
+    const run = await enrichHunts([hunt({ slug: 'a' }), hunt({ slug: 'b', report: aitmReport('other') })], config('openai', { runTimeoutMs: 1200, concurrency: 1 }));
+    expect(fake.requests).toHaveLength(1);
+    expect(run.results[0]!.warning).toBe('enrichment of a skipped: no answer from OpenAI within the 1.2 s time budget (timed out)');
+    expect(run.results[1]!.warning).toBe("enrichment of b skipped: the run's enrichment time budget (1.2 s) is used up");
+  });
+
   test('429 then success: one retry after retry-after', async () => {
     fake.enqueue({ status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Rate limit reached', type: 'requests' } } });
     const run = await enrichHunts([hunt()], config('openai'));

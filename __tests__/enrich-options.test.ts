@@ -34,6 +34,7 @@ describe('--enrich flags', () => {
       apiKey: OPENAI_KEY,
       baseUrl: DEFAULT_BASE_URLS.openai,
       timeoutMs: 60_000,
+      runTimeoutMs: 300_000,
       concurrency: 3
     });
     expect(DEFAULT_MODELS).toEqual({ openai: 'gpt-5.5', anthropic: 'claude-sonnet-5-5' });

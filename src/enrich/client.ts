@@ -141,7 +141,7 @@ function networkMessage(err: unknown): string {
   return clip(oneLine(typeof message === 'string' ? message : String(err)), 200);
 }
 
-function formatSeconds(ms: number): string {
+export function formatSeconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
 }
 

@@ -14,6 +14,8 @@ export interface EnrichConfig {
   baseUrl: string;
   /** Time budget per hunt, retries included. */
   timeoutMs: number;
+  /** Time budget of the whole run: hunts not started by then are skipped with a warning. */
+  runTimeoutMs: number;
   /** Hunts enriched at the same time. */
   concurrency: number;
 }
@@ -28,6 +30,7 @@ export interface EnrichConfig {
 export const DEFAULT_MODELS: Record<EnrichProvider, string> = { openai: 'gpt-5.5', anthropic: 'claude-sonnet-5-5' };
 export const DEFAULT_BASE_URLS: Record<EnrichProvider, string> = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' };
 export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_RUN_TIMEOUT_MS = 300_000;
 export const DEFAULT_CONCURRENCY = 3;
 
 export interface EnrichSettings {
@@ -78,7 +81,7 @@ export function resolveEnrichConfig(settings: EnrichSettings): EnrichSetup {
   // Never echo the key: only say what is wrong with it.
   if (!/^[\x21-\x7e]+$/.test(apiKey)) return { ok: false, message: `the ${label} API key has spaces or characters that cannot be sent in an HTTP header` };
 
-  return { ok: true, config: { provider, model: chosenModel, apiKey, baseUrl: url.value, timeoutMs, concurrency: DEFAULT_CONCURRENCY } };
+  return { ok: true, config: { provider, model: chosenModel, apiKey, baseUrl: url.value, timeoutMs, runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS, concurrency: DEFAULT_CONCURRENCY } };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -10,7 +10,7 @@ import {
 } from '../core/enrichment.js';
 import type { HuntReport } from '../core/hunt/schema.js';
 import type { OutputFile, PlannedRule } from '../core/model.js';
-import { askProvider, type AskClock, type FetchLike, SYSTEM_CLOCK } from './client.js';
+import { askProvider, type AskClock, type FetchLike, formatSeconds, MIN_ATTEMPT_MS, SYSTEM_CLOCK } from './client.js';
 import type { EnrichConfig } from './config.js';
 
 /**
@@ -63,6 +63,7 @@ export async function enrichHunts(
 ): Promise<EnrichRun> {
   const catalogue = options.catalogue ?? bundledAttackCatalogue();
   const clock = options.clock ?? SYSTEM_CLOCK;
+  const runDeadline = clock.now() + config.runTimeoutMs;
   const results: EnrichHuntResult[] = new Array(hunts.length);
   // After a 401/403 every other request would fail the same way: stop asking, say it once per hunt.
   let authFailure: string | undefined;
@@ -84,7 +85,9 @@ export async function enrichHunts(
       warning: `enrichment of ${hunt.slug} skipped: ${reason}${hunt.existingMarkdown === undefined ? '' : ` (the previous ${enrichmentPath(hunt.slug)} is kept)`}`
     });
     if (authFailure) return failed(authFailure);
-    const outcome = await askProvider(config, request, fetchImpl, clock);
+    const left = runDeadline - clock.now();
+    if (left < MIN_ATTEMPT_MS) return failed(`the run's enrichment time budget (${formatSeconds(config.runTimeoutMs)} s) is used up`);
+    const outcome = await askProvider({ ...config, timeoutMs: Math.min(config.timeoutMs, left) }, request, fetchImpl, clock);
     if (!outcome.ok) {
       if (outcome.authFailed) authFailure = outcome.reason;
       return failed(outcome.reason);
