@@ -101,7 +101,8 @@ function expression(node: Condition, register: (matches: FieldMatch[]) => string
           items.push(child.field);
         }
       }
-      const parts = items.map((item) => (typeof item === 'string' ? register(byField.get(item)!) : wrap(expression(item, register), Prec.Or)));
+      // An `and` under an `or` needs no parentheses in Sigma, but they make the intent plain to a reader.
+      const parts = items.map((item) => (typeof item === 'string' ? register(byField.get(item)!) : wrap(expression(item, register), Prec.Not)));
       return parts.length === 1 ? { text: parts[0]!, prec: Prec.Atom, parts } : { text: parts.join(' or '), prec: Prec.Or, parts };
     }
     case 'and': {
@@ -160,8 +161,15 @@ const NEEDS_ESCAPE = /[^\x09\x0A\x0D\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\
 /** PyYAML resolves these plain scalars to its `value` and `merge` tags, which safe_load cannot construct. */
 const PYYAML_SPECIAL = new Set(['=', '<<']);
 
+/**
+ * Strings written escaped in double quotes: characters PyYAML cannot read raw, its special scalars,
+ * tabs and carriage returns (PyYAML rejects a tab inside some plain scalars), and multi-line text
+ * that a block scalar would not carry exactly through PyYAML (edge newlines, edge spaces on a line).
+ */
 function needsDoubleQuotes(value: string): boolean {
-  return NEEDS_ESCAPE.test(value) || PYYAML_SPECIAL.has(value);
+  if (NEEDS_ESCAPE.test(value) || PYYAML_SPECIAL.has(value) || /[\t\r]/.test(value)) return true;
+  if (!value.includes('\n')) return false;
+  return value.startsWith('\n') || value.endsWith('\n') || value.split('\n').some((line) => line !== line.trim());
 }
 
 function doubleQuoted(value: string): string {
