@@ -325,6 +325,41 @@ describe('wizard in headless Chromium', () => {
     await close();
   }, 60_000);
 
+  test('hostile text typed into the form stays text everywhere the page shows it', async () => {
+    const { page, problems, close } = await openWizard(DESKTOP);
+    const payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+    await fillStep1(page);
+    await page.getByLabel('Hunt name', { exact: true }).fill(payload);
+    await activate(page.getByRole('button', { name: 'Next: data sources', exact: true }));
+    const source = page.getByRole('group', { name: 'Data source 1', exact: true });
+    await source.getByLabel('Name', { exact: true }).fill(payload);
+    await source.getByLabel('Type', { exact: true }).selectOption('endpoint');
+    await activate(page.getByRole('button', { name: 'Next: findings', exact: true }));
+    const finding = page.getByRole('group', { name: 'Finding 1', exact: true });
+    await finding.getByLabel('Technique ID', { exact: true }).fill('T1557.001');
+    await finding.getByLabel('Tactic', { exact: true }).selectOption('Credential Access');
+    await finding.getByLabel('Description', { exact: true }).fill(payload);
+    await finding.getByLabel('Data source', { exact: true }).selectOption(payload);
+    const ioc = finding.getByRole('group', { name: 'IOC 1', exact: true });
+    await ioc.getByLabel('Type', { exact: true }).selectOption('command_line');
+    await ioc.getByLabel('Value', { exact: true }).fill(payload);
+    await page.getByLabel('Verdict', { exact: true }).fill(payload);
+    await activate(page.getByRole('button', { name: 'Next: review', exact: true }));
+    await previewSettled(page);
+
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    const yaml = parseYaml((await page.locator('#yaml-output code').textContent())!) as HuntReport;
+    expect(yaml.hunt.name).toBe(payload);
+    expect(yaml.findings[0]!.iocs[0]!.value).toBe(payload);
+    expect(await page.locator('#problems-list li.error').count()).toBe(0);
+    // The rules carry the text too, shown as text.
+    const sigma = (await page.getByRole('tabpanel').textContent())!;
+    expect(sigma).toContain('onerror="window.pwned=1"');
+    expect(problems).toEqual([]);
+    await close();
+  }, 60_000);
+
   test('on a 390 px wide phone nothing scrolls sideways', async () => {
     const { page, problems, close } = await openWizard(PHONE, true);
     expect(await noHorizontalScroll(page)).toBe(true);

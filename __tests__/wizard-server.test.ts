@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { Script } from 'node:vm';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { bundledAttackCatalogue } from '../src/core/attack.js';
+import { AttackCatalogue, bundledAttackCatalogue } from '../src/core/attack.js';
 import { convertHunts } from '../src/core/convert.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { parseHuntReport } from '../src/core/hunt/parse.js';
@@ -12,6 +12,7 @@ import type { HuntReport } from '../src/core/hunt/schema.js';
 import { DATA_SOURCE_TYPES, DEFAULT_STATUS_MAP, IOC_TYPES, OUTPUT_FORMATS } from '../src/core/model.js';
 import { bundledRoutingTable, describeIocRoute } from '../src/core/routing/table.js';
 import type { PreviewRequest } from '../src/wizard/draft.js';
+import { renderWizardPage } from '../src/wizard/page.js';
 import { MAX_BODY_BYTES, startWizardServer, type WizardServer } from '../src/wizard/server.js';
 
 const EXAMPLE_FILE = 'examples/hunts/aitm-proxy.yaml';
@@ -137,6 +138,20 @@ describe('wizard server: pages and assets', () => {
     for (const [phase, status] of Object.entries(DEFAULT_STATUS_MAP)) {
       expect(answer.body).toMatch(new RegExp(`id="f-phase-${phase}-hint">[^<]*Rules get Sigma status <code>${status}</code>`));
     }
+  });
+
+  test('everything the page interpolates is HTML-escaped (eta autoEscape)', () => {
+    const hostile = new AttackCatalogue({
+      version: '18.1"><script>alert(1)</script>',
+      domain: 'enterprise-attack',
+      tactics: [{ id: 'TA0006', shortname: 'x" onfocus="alert(1)', name: '<img src=x onerror=alert(1)>' }],
+      techniques: []
+    });
+    const html = renderWizardPage({ catalogue: hostile, statusMap: DEFAULT_STATUS_MAP, kqlFlavor: 'xdr', lookbackDays: 7, today: '2026-04-08' });
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; (TA0006)');
+    expect(html).toContain('data-shortname="x&quot; onfocus=&quot;alert(1)"');
+    expect(html).toContain('Enterprise 18.1&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/<img src=x|<script>alert|" onfocus="/);
   });
 
   test('a custom status map reaches the page', async () => {

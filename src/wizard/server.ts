@@ -76,7 +76,7 @@ export async function startWizardServer(options: WizardServerOptions): Promise<W
     lookbackDays: options.lookbackDays ?? DEFAULT_RENDER_OPTIONS.lookbackDays
   };
   const kqlFlavor = options.kqlFlavor ?? DEFAULT_RENDER_OPTIONS.kqlFlavor;
-  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const today = options.today ?? localDate;
   const log = options.log ?? (() => undefined);
   let port = options.port;
 
@@ -158,6 +158,13 @@ export async function startWizardServer(options: WizardServerOptions): Promise<W
     port,
     close: () => closeServer(server)
   };
+}
+
+/** Today on the user's calendar (not UTC's): the hunt date the form starts with. */
+function localDate(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 function send(res: ServerResponse, reply: Reply): void {

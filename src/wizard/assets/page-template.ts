@@ -29,6 +29,7 @@ export const PAGE_TEMPLATE = `<!doctype html>
 </header>
 
 <main id="main">
+<noscript><p class="field-error">The wizard needs JavaScript to add rows and show the live preview. Without it, write the hunt report by hand (see the README) and run peak-to-sigma validate.</p></noscript>
 <form id="wizard" novalidate>
 
 <section class="step" id="step-1" data-step="1" aria-labelledby="step-1-title">
