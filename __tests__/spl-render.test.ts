@@ -144,6 +144,10 @@ describe('renderSpl: search terms when every value can be one', () => {
     expect(strings(conditionSegment(spl))).toEqual(['cmd.exe', '*-enc*', 'C:\\Users\\*', '*\\winword.exe', '10.0.0.0/8']);
   });
 
+  test('a number under a text operator is a text term', () => {
+    expect(renderSpl(rule(match('dest_port', 'startswith', 44)), OPTIONS)).toContain('| search dest_port="44*"\n');
+  });
+
   test('quotes and backslashes are escaped; pipes, brackets and parentheses inside values are inert', () => {
     const value = 'a "quoted" | [sub] (x) \\ end\\';
     const spl = renderSpl(rule(match('process', 'equals', value)), OPTIONS);

@@ -158,6 +158,12 @@ describe('renderSql: execution in DuckDB returns exactly the malicious rows', ()
     expect(await run(r, [{ dest_port: 443 }, { dest_port: 8443 }, { dest_port: 4430 }, { dest_port: 44 }])).toEqual([1, 1, 0, 0]);
   });
 
+  test('a number under a text operator compares the column text', async () => {
+    const r = rule('security.network_events', match('dest_port', 'startswith', 44));
+    expect(renderSql(r, OPTIONS)).toContain("startswith(lower(CAST(dest_port AS STRING)), lower('44'))");
+    expect(await run(r, [{ dest_port: 443 }, { dest_port: 8443 }])).toEqual([1, 0]);
+  });
+
   test('regex is case-insensitive and unanchored unless the pattern anchors itself', async () => {
     const r = rule('security.process_events', match('process_name', 'regex', '^sus[a-z_]+\\.exe$'));
     expect(renderSql(r, OPTIONS)).toContain(String.raw`process_name RLIKE '(?i)^sus[a-z_]+\\.exe$'`);

@@ -24,14 +24,14 @@ function isIPv6(value: string): boolean {
 
 /** Can this leaf be a `| search` term with exactly the meaning of the planned match? */
 function searchable(match: FieldMatch): boolean {
-  if (typeof match.value === 'number') return true;
+  const text = String(match.value);
   switch (match.operator) {
     case 'regex':
       return false;
     case 'cidr':
-      return !isIPv6(match.value);
+      return !isIPv6(text);
     default:
-      return isSearchTermSafe(match.value);
+      return isSearchTermSafe(text);
   }
 }
 
@@ -65,17 +65,18 @@ function numberText(value: number): string {
 const SEARCH: Dialect = {
   match(m) {
     const field = splFieldName(m.field);
-    if (typeof m.value === 'number') return `${field}=${numberText(m.value)}`;
+    if (typeof m.value === 'number' && m.operator === 'equals') return `${field}=${numberText(m.value)}`;
+    const text = typeof m.value === 'number' ? numberText(m.value) : m.value;
     switch (m.operator) {
       case 'equals':
       case 'cidr':
-        return `${field}=${splString(m.value)}`;
+        return `${field}=${splString(text)}`;
       case 'contains':
-        return `${field}=${splString(`*${m.value}*`)}`;
+        return `${field}=${splString(`*${text}*`)}`;
       case 'startswith':
-        return `${field}=${splString(`${m.value}*`)}`;
+        return `${field}=${splString(`${text}*`)}`;
       case 'endswith':
-        return `${field}=${splString(`*${m.value}`)}`;
+        return `${field}=${splString(`*${text}`)}`;
       case 'regex':
         throw new RangeError('a regex cannot be a search term');
     }

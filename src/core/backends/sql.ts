@@ -135,9 +135,11 @@ interface RenderState {
 }
 
 function renderMatch(match: FieldMatch, state: RenderState): string {
-  const field = databricksQualifiedName(match.field);
+  const column = databricksQualifiedName(match.field);
   const { value } = match;
-  if (typeof value === 'number' && match.operator === 'equals') return `${field} = ${databricksNumber(value)}`;
+  if (typeof value === 'number' && match.operator === 'equals') return `${column} = ${databricksNumber(value)}`;
+  // A number under a text operator compares the column's text, so numeric columns work too.
+  const field = typeof value === 'number' ? `CAST(${column} AS STRING)` : column;
   const text = typeof value === 'number' ? databricksNumber(value) : value;
   const literal = databricksString(text);
   switch (match.operator) {
