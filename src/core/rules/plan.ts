@@ -248,7 +248,7 @@ function combine(iocs: readonly PlacedIoc[], condition: (p: PlacedIoc) => Condit
   for (const p of iocs) groups.set(p.ioc.type, [...(groups.get(p.ioc.type) ?? []), condition(p)]);
   const group = (type: IocType) => anyOf(groups.get(type) ?? []);
   const parent = groups.has('parent_process');
-  const children = PROCESS_IOCS.filter((t) => groups.has(t));
+  const children = [...groups.keys()].filter((t) => PROCESS_IOCS.includes(t));
   const pairWithParent = parent && children.length > 0;
 
   const terms: Condition[] = [];
