@@ -409,6 +409,22 @@ describe('wizard in headless Chromium', () => {
     expect(audit.count).toBeGreaterThan(30);
     expect(audit).toMatchObject({ unlabelled: [], nameless: [], duplicates: [], dangling: [] });
 
+    // Removing a row renumbers the rest and keeps the focus in the form.
+    await activate(page.getByRole('button', { name: /^2 Data sources/ }));
+    await page.getByRole('group', { name: 'Data source 2', exact: true }).getByLabel('Name', { exact: true }).fill('Second source');
+    await activate(page.getByRole('button', { name: 'Remove data source 1', exact: true }));
+    expect(await page.getByRole('group', { name: 'Data source 2', exact: true }).count()).toBe(0);
+    const survivor = page.getByRole('group', { name: 'Data source 1', exact: true }).getByLabel('Name', { exact: true });
+    expect(await survivor.inputValue()).toBe('Second source');
+    expect(await survivor.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByRole('button', { name: 'Remove data source 1', exact: true }).count()).toBe(1);
+    await activate(page.getByRole('button', { name: /^3 Findings/ }));
+    const secondFinding = page.getByRole('group', { name: 'Finding 2', exact: true });
+    expect(await secondFinding.getByLabel('Data source', { exact: true }).locator('option').allTextContents()).toEqual(['Choose a data source', 'Second source']);
+    await activate(secondFinding.getByRole('button', { name: 'Remove IOC 1', exact: true }));
+    expect(await secondFinding.getByRole('group', { name: /^IOC / }).count()).toBe(1);
+    expect(await secondFinding.getByRole('group', { name: 'IOC 1', exact: true }).getByLabel('Type', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+
     // Tab from the top of the page: the skip link, the steps, then the first field, each with a visible focus ring.
     await page.reload();
     await previewSettled(page);
