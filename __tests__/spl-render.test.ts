@@ -144,6 +144,10 @@ describe('renderSpl: search terms when every value can be one', () => {
     expect(strings(conditionSegment(spl))).toEqual(['cmd.exe', '*-enc*', 'C:\\Users\\*', '*\\winword.exe', '10.0.0.0/8']);
   });
 
+  test('an equality with text in CIDR notation is not a term (search would match it as a network)', () => {
+    expect(renderSpl(rule(match('object', 'equals', '10.0.0.0/8')), OPTIONS)).toContain('| where match(object, "(?i)\\\\A10\\\\.0\\\\.0\\\\.0/8\\\\z")\n');
+  });
+
   test('a number under a text operator is a text term', () => {
     expect(renderSpl(rule(match('dest_port', 'startswith', 44)), OPTIONS)).toContain('| search dest_port="44*"\n');
   });

@@ -22,6 +22,9 @@ function isIPv6(value: string): boolean {
   return value.includes(':');
 }
 
+/** Search treats a term in CIDR notation as a network: a literal equal to one must not be a term. */
+const LOOKS_LIKE_CIDR = /^[0-9A-Fa-f:.]+\/\d+$/;
+
 /** Can this leaf be a `| search` term with exactly the meaning of the planned match? */
 function searchable(match: FieldMatch): boolean {
   const text = String(match.value);
@@ -30,6 +33,8 @@ function searchable(match: FieldMatch): boolean {
       return false;
     case 'cidr':
       return !isIPv6(text);
+    case 'equals':
+      return isSearchTermSafe(text) && !LOOKS_LIKE_CIDR.test(text);
     default:
       return isSearchTermSafe(text);
   }
