@@ -97,7 +97,7 @@ export function parseRoutingOverrides(source: string, file: string): { table?: R
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   for (const error of doc.errors) {
-    const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = lineCounter.linePos(error.pos[0]);
     diagnostics.push({ file, line: pos.line, column: pos.col, severity: 'error', message: `YAML: ${error.message.split('\n')[0]}`, path: [] });
   }
   if (diagnostics.length > 0) return { diagnostics };

@@ -103,7 +103,7 @@ function planFinding(report: HuntReport, finding: Finding, findingIndex: number,
     const iocPath = ['findings', findingIndex, 'iocs', index];
     const route = routeOf(routing, ioc.type, dataSource.type);
     if (!route) {
-      at([...iocPath, 'type'], 'warning', `the mapping file routes no ${ioc.type} IOC from a ${dataSource.type} data source; this IOC is left out of the rules`);
+      at([...iocPath, 'type'], 'warning', `the mapping file routes no ${ioc.type} IOC from ${article(dataSource.type)} ${dataSource.type} data source; this IOC is left out of the rules`);
       return;
     }
     const logsource = routing.logsources[route.logsourceKey]!;
