@@ -425,6 +425,16 @@ describe('wizard in headless Chromium', () => {
     expect(await secondFinding.getByRole('group', { name: /^IOC / }).count()).toBe(1);
     expect(await secondFinding.getByRole('group', { name: 'IOC 1', exact: true }).getByLabel('Type', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
 
+    // With no data source left, the error sits on the list, and the review names it.
+    await activate(page.getByRole('button', { name: /^2 Data sources/ }));
+    await activate(page.getByRole('button', { name: 'Remove data source 1', exact: true }));
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Add data source');
+    await previewSettled(page);
+    expect(await page.locator('#f-data_sources-error').textContent()).toMatch(/^Error: .*data source/);
+    await activate(page.getByRole('button', { name: /^4 Review/ }));
+    await previewSettled(page);
+    expect(await page.getByRole('button', { name: 'Step 2 Data sources › Data sources', exact: true }).count()).toBe(1);
+
     // Tab from the top of the page: the skip link, the steps, then the first field, each with a visible focus ring.
     await page.reload();
     await previewSettled(page);

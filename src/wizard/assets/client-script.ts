@@ -433,7 +433,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   function describeTarget(el) {
     if (!el) return 'The hunt report';
-    const own = el.matches('fieldset') ? $(':scope > legend', el).textContent : el.labels && el.labels[0] ? el.labels[0].textContent : el.dataset.path;
+    const own = el.matches('fieldset') ? $(':scope > legend', el).textContent : el.labels && el.labels[0] ? el.labels[0].textContent : el.dataset.label;
     const rows = [];
     for (let row = el.parentElement && el.parentElement.closest('[data-row]'); row; row = row.parentElement.closest('[data-row]')) {
       rows.unshift($(':scope > legend', row).textContent);

@@ -100,7 +100,7 @@ export const PAGE_TEMPLATE = `<!doctype html>
 <section class="step" id="step-2" data-step="2" aria-labelledby="step-2-title" hidden>
   <h2 id="step-2-title" tabindex="-1">Step 2 of 4: data sources</h2>
   <p class="intro">The logs you hunted in. A finding names one of them; its type decides which table and field each IOC lands in.</p>
-  <div class="rows" id="f-data_sources" data-path="data_sources" data-list="data_sources"></div>
+  <div class="rows" id="f-data_sources" data-path="data_sources" data-label="Data sources" data-list="data_sources"></div>
   <p class="field-error" id="f-data_sources-error" hidden></p>
   <p><button type="button" data-action="add-data-source">Add data source</button></p>
   <div class="field">
@@ -118,7 +118,7 @@ export const PAGE_TEMPLATE = `<!doctype html>
 <section class="step" id="step-3" data-step="3" aria-labelledby="step-3-title" hidden>
   <h2 id="step-3-title" tabindex="-1">Step 3 of 4: findings</h2>
   <p class="intro">What the hunt found: one finding per ATT&amp;CK technique, with the IOCs that detect it. ATT&amp;CK Enterprise <%= it.catalogueVersion %> is bundled for the look-up.</p>
-  <div class="rows" id="f-findings" data-path="findings" data-list="findings"></div>
+  <div class="rows" id="f-findings" data-path="findings" data-label="Findings" data-list="findings"></div>
   <p class="field-error" id="f-findings-error" hidden></p>
   <p><button type="button" data-action="add-finding">Add finding</button></p>
   <div class="field wide">
