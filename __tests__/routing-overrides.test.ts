@@ -54,6 +54,11 @@ describe('the example mapping file (examples/mappings/custom-fields.yml)', () =>
     expect(diagnostics.filter((d) => d.message.includes('no table'))).toEqual([]);
   });
 
+  test('ROUTING.md shows this file as it is', () => {
+    const body = source.slice(source.indexOf('version: 1'));
+    expect(readFileSync('src/core/data/ROUTING.md', 'utf8')).toContain(body);
+  });
+
   test('the built-in table is left untouched', () => {
     const before = JSON.stringify(base);
     table(source);
