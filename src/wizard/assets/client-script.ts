@@ -463,7 +463,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
           slot.append(line);
           slot.hidden = false;
         }
-        if (d.severity === 'error') target.setAttribute('aria-invalid', 'true');
+        if (d.severity === 'error' && target.matches('input, select, textarea, fieldset')) target.setAttribute('aria-invalid', 'true');
       }
       const item = document.createElement('li');
       item.className = d.severity;
