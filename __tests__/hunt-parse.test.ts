@@ -294,6 +294,21 @@ describe('bad input gets one clear located message', () => {
     expect(error?.message).toBe("hunt: unknown key 'ana\\nlyst' (allowed here: id, name, hypothesis, analyst, date, peak_phase, hunt_type, references)");
   });
 
+  test('a flood of problems is cut at 100 per file, with a note that more follow', () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `  extra${i}: x`).join('\n');
+    const result = parse(withLine(2, `${keys}\n  id: H-0001`));
+    expect(result.diagnostics).toHaveLength(101);
+    expect(result.diagnostics[100]).toEqual(expect.objectContaining({ severity: 'error', message: 'more problems follow that are not shown; fix these 100 first' }));
+  });
+
+  test('when only warnings are cut, the note is a warning and the report stays valid', () => {
+    const dupes = Array.from({ length: 150 }, () => '      - type: ip\n        value: "198.51.100.23"').join('\n');
+    const result = parse(withLine(31, `    iocs:\n${dupes}`));
+    expect(result.report).toBeDefined();
+    expect(result.diagnostics).toHaveLength(101);
+    expect(result.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
+  });
+
   test('all errors of a report are collected, not just the first', () => {
     const text = withLine(7, '  peak_phase: Scope').replace('"198.51.100.23"', '"198.51.100.323"').replace('data_source_ref: "Firewall"', 'data_source_ref: "FW"');
     const errors = errorsOf(text);

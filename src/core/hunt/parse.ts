@@ -23,6 +23,8 @@ export interface ParsedHunt {
 }
 
 export const MAX_HUNT_REPORT_BYTES = 1024 * 1024;
+/** Beyond this many problems in one file, more messages would bury the first ones (and GitHub caps annotations). */
+const MAX_DIAGNOSTICS = 100;
 /** Aliases are rare in hunt reports; a small cap turns an alias bomb into an error instead of a hang. */
 const MAX_ALIAS_COUNT = 100;
 const TOP_LEVEL_SHAPE = 'a hunt report is a mapping with the keys hunt, data_sources, findings and verdict';
@@ -379,7 +381,7 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], data: unknown): Pro
     const parent = issue.path as KeyPath;
     const present = Object.keys((valueAt(data, parent) as Record<string, unknown> | undefined) ?? {});
     const allowed = knownKeysAt(parent).filter((k) => !present.includes(k));
-    for (const key of issue.keys) {
+    for (const key of issue.keys.slice(0, MAX_DIAGNOSTICS + 1)) {
       const hint = suggest(key, allowed);
       if (hint !== undefined) unknownKeyHints.add(`${formatKeyPath(parent)}\u0000${hint}`);
       const known = knownKeysAt(parent);
@@ -522,12 +524,15 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   const whole = (): { line: number; column: number } => ({ line: 1, column: 1 });
   const diagnostics: Diagnostic[] = [];
   let locate: ParsedHunt['locate'] = whole;
-  const result = (report?: HuntReport): ParsedHunt => ({
-    file,
-    report,
-    diagnostics: sortDiagnostics(diagnostics).map((d) => ({ ...d, message: oneLine(d.message) })),
-    locate
-  });
+  const result = (report?: HuntReport): ParsedHunt => {
+    const sorted = sortDiagnostics(diagnostics).map((d) => ({ ...d, message: oneLine(d.message) }));
+    if (sorted.length <= MAX_DIAGNOSTICS) return { file, report, diagnostics: sorted, locate };
+    const shown = sorted.slice(0, MAX_DIAGNOSTICS);
+    const last = shown[shown.length - 1]!;
+    // Hidden problems can only fail the file if it already fails.
+    shown.push({ ...last, severity: report ? 'warning' : 'error', message: `more problems follow that are not shown; fix these ${MAX_DIAGNOSTICS} first`, path: [] });
+    return { file, report, diagnostics: shown, locate };
+  };
 
   const decoded = decode(source);
   if ('diagnostic' in decoded) {
@@ -577,7 +582,7 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   }
 
   const keys = keyProblems(doc);
-  diagnostics.push(...keys.problems.map(fromProblem));
+  for (const problem of keys.problems.slice(0, MAX_DIAGNOSTICS + 1)) diagnostics.push(fromProblem(problem));
   if (keys.unreadable) return result();
 
   let data: unknown;
@@ -603,10 +608,11 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   }
 
   const parsed = HuntReportSchema.safeParse(data);
-  if (!parsed.success) diagnostics.push(...schemaProblems(parsed.error.issues, data).map(fromProblem));
+  const problems = parsed.success ? [] : schemaProblems(parsed.error.issues.slice(0, MAX_DIAGNOSTICS + 1), data);
   for (const issue of checkHuntSemantics(data, catalogue)) {
-    diagnostics.push(fromProblem({ path: issue.path, at: 'value', severity: issue.severity, message: labelled(issue.path, issue.message) }));
+    problems.push({ path: issue.path, at: 'value', severity: issue.severity, message: labelled(issue.path, issue.message) });
   }
-  const ok = parsed.success && !diagnostics.some((d) => d.severity === 'error');
+  const ok = parsed.success && !problems.some((p) => p.severity === 'error') && !diagnostics.some((d) => d.severity === 'error');
+  for (const problem of problems.slice(0, MAX_DIAGNOSTICS + 1)) diagnostics.push(fromProblem(problem));
   return result(ok ? normaliseReport(parsed.data) : undefined);
 }

@@ -6,20 +6,32 @@ function normalise(s: string): string {
   return s.trim().toLowerCase().replace(/[\s_-]+/g, '_');
 }
 
-/** Optimal string alignment distance: Levenshtein plus transposition of two adjacent characters. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+/** Typos are short; a long input is not a misspelt name, and comparing it would cost O(length²). */
+const MAX_INPUT_LENGTH = 80;
+
+/**
+ * Optimal string alignment distance (Levenshtein plus transposition of two adjacent characters).
+ * With `limit`, returns limit + 1 as soon as the distance is known to exceed it.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, prevPrev[j - 2]! + 1);
+      row.push(best);
+      rowMin = Math.min(rowMin, best);
     }
+    if (rowMin > limit) return limit + 1;
+    prevPrev = prev;
+    prev = row;
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 /**
@@ -29,18 +41,17 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
   const wanted = normalise(input);
-  if (!wanted) return undefined;
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(wanted, normalise(candidate));
-    if (distance === 0) return candidate;
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
+  if (!wanted || wanted.length > MAX_INPUT_LENGTH) return undefined;
   const limit = Math.max(1, Math.floor(wanted.length / 3));
-  if (best && best.distance <= limit) return best.candidate;
-  if (wanted.length >= 3) {
-    const containing = candidates.filter((c) => normalise(c).includes(wanted) || (normalise(c).length >= 3 && wanted.includes(normalise(c))));
-    if (containing.length === 1) return containing[0];
+  let best: { candidate: string; distance: number } | undefined;
+  const containing: string[] = [];
+  for (const candidate of candidates) {
+    const norm = normalise(candidate);
+    const distance = editDistance(wanted, norm, best ? Math.min(limit, best.distance - 1) : limit);
+    if (distance === 0) return candidate;
+    if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
+    if (wanted.length >= 3 && (norm.includes(wanted) || (norm.length >= 3 && wanted.includes(norm)))) containing.push(candidate);
   }
-  return undefined;
+  if (best) return best.candidate;
+  return containing.length === 1 ? containing[0] : undefined;
 }

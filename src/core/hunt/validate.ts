@@ -38,6 +38,8 @@ export function verdictSaysNothingFound(verdict: string): boolean {
   return NOTHING_FOUND_VERDICT.test(verdict);
 }
 
+const HINTED_ISSUES = 100;
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function isCalendarDate(s: string): boolean {
@@ -163,16 +165,18 @@ export function checkHuntSemantics(data: unknown, catalogue: AttackCatalogue): H
     issues.push({ path: ['hunt', 'date'], severity: 'error', message: `${data.hunt.date} is not a calendar date` });
   }
 
-  const declared: string[] = [];
+  // Name → index of its first declaration.
+  const declared = new Map<string, number>();
   if (Array.isArray(data.data_sources)) {
     data.data_sources.forEach((ds, i) => {
       const name = isRecord(ds) ? text(ds.name) : undefined;
       if (name === undefined) return;
-      const first = declared.indexOf(name);
-      if (first >= 0) {
+      const first = declared.get(name);
+      if (first !== undefined) {
         issues.push({ path: ['data_sources', i, 'name'], severity: 'error', message: `data source '${name}' is already declared as data_sources[${first}]; names must be unique` });
+      } else {
+        declared.set(name, i);
       }
-      declared.push(name);
     });
   }
 
@@ -190,14 +194,15 @@ export function checkHuntSemantics(data: unknown, catalogue: AttackCatalogue): H
       const at: Path = ['findings', i];
       checkAttack(finding, at, catalogue, issues);
       const ref = text(finding.data_source_ref);
-      if (ref !== undefined && Array.isArray(data.data_sources) && !declared.includes(ref)) {
-        const hint = suggest(ref, declared);
+      if (ref !== undefined && Array.isArray(data.data_sources) && !declared.has(ref)) {
+        const names = [...declared.keys()];
+        // Hints cost a comparison with every name; past the issues anyone will read, skip them.
+        const hint = issues.length < HINTED_ISSUES ? suggest(ref, names) : undefined;
+        const listed = names.length > 0 && names.length <= 10 ? ` (declared: ${quoteList(names)})` : '';
         issues.push({
           path: [...at, 'data_source_ref'],
           severity: 'error',
-          message:
-            `'${ref}' is not a declared data source` +
-            (hint !== undefined ? ` — did you mean '${hint}'?` : declared.length > 0 ? ` (declared: ${quoteList(declared)})` : '')
+          message: `'${ref}' is not a declared data source` + (hint !== undefined ? ` — did you mean '${hint}'?` : listed)
         });
       }
       checkIocs(finding.iocs, [...at, 'iocs'], issues);
