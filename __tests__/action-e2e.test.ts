@@ -219,7 +219,8 @@ describe('pull_request', () => {
     expect(run.outputs).toMatchObject({ hunts: '1', findings: '1', errors: '0', 'coverage-added': 'T1071.004', 'coverage-removed': '', 'layer-path': `${OUT}/coverage.json` });
     expect(run.summary).toContain('T1071.004');
     expect(run.summary).not.toContain('<img');
-    expect(run.stdout).not.toContain(TOKEN);
+    // The token reaches the log only inside the runner's own mask command, which hides it.
+    expect(run.stdout.split('\n').filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);
 
     // Re-run of the same event on a fresh checkout of the same head: nothing new to commit, the comment is updated in place.
     fake.requests.length = 0;
@@ -339,7 +340,7 @@ describe('pull_request', () => {
     expect(setup.fake.statuses).toEqual([expect.objectContaining({ sha: tip, state: 'success' })]);
   });
 
-  test('5xx answers and a secondary rate limit are retried; a failed comment creation is re-checked before retrying (15 requests)', async () => {
+  test('5xx answers and a secondary rate limit are retried; a failed comment creation is re-checked before retrying (14 requests)', async () => {
     const setup = await track(pullRequest(BASE_FILES, { ...BASE_FILES, 'hunts/c2-beacon.yaml': BEACON }));
     setup.fake.fail({ operation: 'pulls/list-files', status: 502, body: { message: 'Server Error' } });
     setup.fake.fail({

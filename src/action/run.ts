@@ -159,6 +159,8 @@ export async function run(): Promise<void> {
   const headSha = plan.kind === 'pull_request' ? plan.headSha : plan.sha;
   const branch = inputs.branch ?? (plan.kind === 'pull_request' ? plan.headRef : plan.branch);
   let commitSha: string | undefined;
+  /** The PR's (or branch's) tip after the commit step: where the status belongs. */
+  let tipSha = headSha;
   let outputsRef: string | undefined = fileChanges.length === 0 && written.applied ? headSha : undefined;
   if (plan.readOnlyReason) notes.push(`${capitalise(plan.readOnlyReason)}. This job summary is the report.`);
   if (!fileChanges.length) {
@@ -179,10 +181,12 @@ export async function run(): Promise<void> {
         if (outcome.kind === 'committed') {
           commitSha = outcome.sha;
           outputsRef = outcome.sha;
+          tipSha = outcome.sha;
           notes.push(`Committed ${fileChanges.length} generated ${plural(fileChanges.length, 'file')} to ${branch} as ${outcome.sha.slice(0, 7)}.`);
           core.info(`commit ${outcome.sha} on ${branch} (parent ${outcome.parentSha}, attempt ${outcome.attempts}); signature verified: ${outcome.verified ?? 'unknown'} (${outcome.verificationReason ?? 'no reason given'})`);
         } else {
           outputsRef = outcome.headSha;
+          tipSha = outcome.headSha;
           notes.push(`The branch ${branch} already holds these generated files; nothing to commit.`);
         }
       } catch (err) {
@@ -225,10 +229,9 @@ export async function run(): Promise<void> {
   // it is posted whenever the action may commit, also when nothing changed, so a required
   // "peak-to-sigma" check never waits forever. With commit: false the job's own check suffices.
   if (!plan.readOnlyReason && inputs.commit) {
-    const statusSha = commitSha ?? headSha;
     try {
       const description = statusDescription(finalVerdict, { ...counts, added: coverageDiff?.added.length ?? 0, removed: coverageDiff?.removed.length ?? 0 });
-      await postCommitStatus(octokit, plan.repo, statusSha, finalVerdict, description, runUrl);
+      await postCommitStatus(octokit, plan.repo, tipSha, finalVerdict, description, runUrl);
     } catch (err) {
       writeFailures.push(describeGitHubError(err, `Posting the ${STATUS_CONTEXT} commit status`, 'statuses: write'));
     }
