@@ -265,6 +265,14 @@ describe('failures are warnings, never exceptions', () => {
     expect(run.results[0]!.warning).toBe('enrichment of h-0042-aitm-proxy-detection-infostealer-delivery skipped: could not reach http://127.0.0.1:' + new URL(fake.baseUrl).port + ': boom with ***');
   });
 
+  test('even a config that skipped validation cannot make it throw', async () => {
+    const run = await enrichHunts([hunt()], config('openai', { model: 'bad model -->' }));
+    expect(run.results[0]!.warning).toBe(
+      'enrichment of h-0042-aitm-proxy-detection-infostealer-delivery skipped: internal error: model id "bad model -->" has characters that are not allowed'
+    );
+    expect(run.results[0]!.markdown).toBeUndefined();
+  });
+
   test('on failure the previous enrichment.md is kept unchanged', async () => {
     const first = await enrichHunts([hunt()], config('openai'));
     const previous = first.results[0]!.markdown!;

@@ -91,7 +91,7 @@ describe('the request sent to the provider', () => {
 
   test('no hunt text can spell the closing marker (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('<', '>', '/', 'h', 'u', 'n', 't', '_', 'd', 'a', '\\', '"', ' ', '\n') }), (text) => {
+      fc.property(fc.array(fc.constantFrom(DATA_CLOSE, DATA_OPEN, '</hunt_', 'data>', '<', '>', '/', 'x', '\\', '\\u003c', '"', ' ', '\n')).map((parts) => parts.join('')), (text) => {
         const report = aitmReport(`x${text}`);
         report.findings[0]!.description = `y${text}`;
         const request = buildEnrichmentRequest(report, aitmRules(), 'openai', 'gpt-5.5');
@@ -307,6 +307,7 @@ describe('enrichment.md', () => {
 
   test('the cache reads the answer back only for the same hash and intact data', () => {
     expect(cachedAnswer(markdown, hash)).toEqual(answer);
+    expect(cachedAnswer(markdown.replace(/\n/g, '\r\n'), hash)).toEqual(answer);
     expect(cachedAnswer(markdown, 'f'.repeat(64))).toBeUndefined();
     expect(cachedAnswer(markdown.replace(/enrichment-data [A-Za-z0-9+/=]+/, 'enrichment-data AAAA'), hash)).toBeUndefined();
     expect(cachedAnswer(lines.slice(0, -2).join('\n'), hash)).toBeUndefined();

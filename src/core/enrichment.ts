@@ -385,7 +385,9 @@ export function renderEnrichmentMarkdown(doc: EnrichmentDocument): string {
  * The answer stored in an existing `enrichment.md`, if its marker carries `hash` and its data
  * still passes the answer schema; anything else (other hash, hand edits, no data) is a miss.
  */
-export function cachedAnswer(markdown: string, hash: string): EnrichmentAnswer | undefined {
+export function cachedAnswer(text: string, hash: string): EnrichmentAnswer | undefined {
+  // A checkout with CRLF line ends (git autocrlf) is still the same file.
+  const markdown = text.replace(/\r\n/g, '\n');
   const marker = /^<!-- peak-to-sigma:enrichment sha256=([0-9a-f]{64}) model=(\S+) -->$/m.exec(markdown.split('\n', 1)[0] ?? '');
   if (!marker || marker[1] !== hash) return undefined;
   const data = new RegExp(`^${DATA_PREFIX}([A-Za-z0-9+/=]+) -->$`, 'm').exec(markdown);

@@ -1,6 +1,6 @@
 import { checkAnswer, clip, type EnrichmentAnswer, type EnrichmentRequest, oneLine, PROVIDER_LABELS } from '../core/enrichment.js';
 import type { EnrichConfig } from './config.js';
-import { PROVIDERS } from './providers.js';
+import { type Extracted, PROVIDERS } from './providers.js';
 
 /**
  * One enrichment request to one provider: bounded by the per-hunt time budget, retried once on
@@ -83,7 +83,7 @@ async function attemptOnce(fetchImpl: FetchLike, url: string, init: RequestInit,
   }
 }
 
-function readAnswer(extracted: ReturnType<(typeof PROVIDERS)['openai']['extract']>, label: string): AskOutcome {
+function readAnswer(extracted: Extracted, label: string): AskOutcome {
   if (!extracted.ok) return { ok: false, reason: `${label}: ${extracted.problem}` };
   let data: unknown;
   try {

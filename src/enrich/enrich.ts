@@ -10,7 +10,7 @@ import {
 } from '../core/enrichment.js';
 import type { HuntReport } from '../core/hunt/schema.js';
 import type { OutputFile, PlannedRule } from '../core/model.js';
-import { askProvider, type AskClock, type FetchLike, formatSeconds, MIN_ATTEMPT_MS, SYSTEM_CLOCK } from './client.js';
+import { askProvider, type AskClock, type FetchLike, formatSeconds, MIN_ATTEMPT_MS, scrubSecrets, SYSTEM_CLOCK } from './client.js';
 import type { EnrichConfig } from './config.js';
 
 /**
@@ -70,29 +70,32 @@ export async function enrichHunts(
 
   const enrichOne = async (hunt: EnrichHuntInput): Promise<EnrichHuntResult> => {
     const base = { slug: hunt.slug, huntName: hunt.report.hunt.name, report: hunt.report };
-    const request = buildEnrichmentRequest(hunt.report, hunt.rules, config.provider, config.model);
-    const render = (answer: EnrichmentAnswer) =>
-      renderEnrichmentMarkdown({ report: hunt.report, answer, hash: request.hash, provider: config.provider, model: config.model, catalogue });
-
-    // A hit keeps the file as it is (notes someone added stay); the comment re-renders the answer.
-    const cached = hunt.existingMarkdown === undefined ? undefined : cachedAnswer(hunt.existingMarkdown, request.hash);
-    if (cached) return { ...base, cached: true, answer: cached, markdown: hunt.existingMarkdown };
-
     const failed = (reason: string): EnrichHuntResult => ({
       ...base,
       cached: false,
       markdown: hunt.existingMarkdown,
       warning: `enrichment of ${hunt.slug} skipped: ${reason}${hunt.existingMarkdown === undefined ? '' : ` (the previous ${enrichmentPath(hunt.slug)} is kept)`}`
     });
-    if (authFailure) return failed(authFailure);
-    const left = runDeadline - clock.now();
-    if (left < MIN_ATTEMPT_MS) return failed(`the run's enrichment time budget (${formatSeconds(config.runTimeoutMs)} s) is used up`);
-    const outcome = await askProvider({ ...config, timeoutMs: Math.min(config.timeoutMs, left) }, request, fetchImpl, clock);
-    if (!outcome.ok) {
-      if (outcome.authFailed) authFailure = outcome.reason;
-      return failed(outcome.reason);
+    try {
+      const request = buildEnrichmentRequest(hunt.report, hunt.rules, config.provider, config.model);
+      // A hit keeps the file as it is (notes someone added stay); the comment re-renders the answer.
+      const cached = hunt.existingMarkdown === undefined ? undefined : cachedAnswer(hunt.existingMarkdown, request.hash);
+      if (cached) return { ...base, cached: true, answer: cached, markdown: hunt.existingMarkdown };
+
+      if (authFailure) return failed(authFailure);
+      const left = runDeadline - clock.now();
+      if (left < MIN_ATTEMPT_MS) return failed(`the run's enrichment time budget (${formatSeconds(config.runTimeoutMs)} s) is used up`);
+      const outcome = await askProvider({ ...config, timeoutMs: Math.min(config.timeoutMs, left) }, request, fetchImpl, clock);
+      if (!outcome.ok) {
+        if (outcome.authFailed) authFailure = outcome.reason;
+        return failed(outcome.reason);
+      }
+      const markdown = renderEnrichmentMarkdown({ report: hunt.report, answer: outcome.answer, hash: request.hash, provider: config.provider, model: config.model, catalogue });
+      return { ...base, cached: false, answer: outcome.answer, markdown };
+    } catch (err) {
+      // Enrichment never fails the run, not even on our own bug.
+      return failed(`internal error: ${scrubSecrets(err instanceof Error ? err.message : String(err), config.apiKey)}`);
     }
-    return { ...base, cached: false, answer: outcome.answer, markdown: render(outcome.answer) };
   };
 
   let next = 0;
