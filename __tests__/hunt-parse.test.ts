@@ -309,6 +309,13 @@ describe('bad input gets one clear located message', () => {
     expect(result.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
   });
 
+  test('a huge pasted value does not make a huge message', () => {
+    const [error] = errorsOf(withLine(33, `        value: "${'9'.repeat(100_000)}"`));
+    expect(error?.line).toBe(33);
+    expect(error?.message.length).toBeLessThanOrEqual(401);
+    expect(error?.message).toMatch(/^findings\[1\]\.iocs\[0\]\.value: '9+…$/);
+  });
+
   test('all errors of a report are collected, not just the first', () => {
     const text = withLine(7, '  peak_phase: Scope').replace('"198.51.100.23"', '"198.51.100.323"').replace('data_source_ref: "Firewall"', 'data_source_ref: "FW"');
     const errors = errorsOf(text);

@@ -29,9 +29,9 @@ const MAX_DIAGNOSTICS = 100;
 const MAX_ALIAS_COUNT = 100;
 const TOP_LEVEL_SHAPE = 'a hunt report is a mapping with the keys hunt, data_sources, findings and verdict';
 
-function mebibytes(bytes: number): string {
+function sizeMessage(bytes: number): string {
   const mib = (bytes / MAX_HUNT_REPORT_BYTES).toFixed(1);
-  return mib === '1.0' ? `${bytes} bytes` : `${mib} MiB`;
+  return `hunt reports are limited to 1 MiB; this file is ${mib === '1.0' ? `${bytes} bytes` : `${mib} MiB`}`;
 }
 
 /** The error for a report over the size limit; the CLI's file collector reports it before reading the file. */
@@ -41,7 +41,7 @@ export function huntSizeDiagnostic(file: string, bytes: number): Diagnostic {
     line: 1,
     column: 1,
     severity: 'error',
-    message: `hunt reports are limited to 1 MiB; this file is ${mebibytes(bytes)}`,
+    message: sizeMessage(bytes),
     path: []
   };
 }
@@ -52,7 +52,7 @@ function utf8Length(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       n += 4;
       i++;
     } else n += 3;
@@ -115,10 +115,10 @@ function decode(source: string | Uint8Array): Decoded {
   const error = (message: string, at = { line: 1, column: 1 }): Decoded => ({ diagnostic: { ...at, severity: 'error', message, path: [] } });
   if (typeof source === 'string') {
     const size = utf8Length(source);
-    if (size > MAX_HUNT_REPORT_BYTES) return error(`hunt reports are limited to 1 MiB; this file is ${mebibytes(size)}`);
+    if (size > MAX_HUNT_REPORT_BYTES) return error(sizeMessage(size));
     return withoutNul(source.startsWith('\uFEFF') ? source.slice(1) : source);
   }
-  if (source.length > MAX_HUNT_REPORT_BYTES) return error(`hunt reports are limited to 1 MiB; this file is ${mebibytes(source.length)}`);
+  if (source.length > MAX_HUNT_REPORT_BYTES) return error(sizeMessage(source.length));
   if ((source[0] === 0xff && source[1] === 0xfe) || (source[0] === 0xfe && source[1] === 0xff)) {
     return error('the file is UTF-16 encoded; save it as UTF-8');
   }
@@ -290,9 +290,14 @@ function walk(doc: Document, path: KeyPath): Walk {
   return { node, key, deepest: node };
 }
 
+/** Messages quote the user's text; a pasted megabyte must not become a megabyte of output. */
+const MAX_MESSAGE_LENGTH = 400;
+
 /** Messages are single lines (one per diagnostic, and GitHub annotations): escape what the user's text brings in. */
-function oneLine(message: string): string {
-  return message.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (c) =>
+function printable(message: string): string {
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_MESSAGE_LENGTH - 1] ?? '') ? MAX_MESSAGE_LENGTH - 1 : MAX_MESSAGE_LENGTH;
+  const short = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, cut)}…` : message;
+  return short.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
   );
 }
@@ -525,7 +530,7 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   const diagnostics: Diagnostic[] = [];
   let locate: ParsedHunt['locate'] = whole;
   const result = (report?: HuntReport): ParsedHunt => {
-    const sorted = sortDiagnostics(diagnostics).map((d) => ({ ...d, message: oneLine(d.message) }));
+    const sorted = sortDiagnostics(diagnostics).map((d) => ({ ...d, message: printable(d.message) }));
     if (sorted.length <= MAX_DIAGNOSTICS) return { file, report, diagnostics: sorted, locate };
     const shown = sorted.slice(0, MAX_DIAGNOSTICS);
     const last = shown[shown.length - 1]!;
