@@ -113,6 +113,11 @@ test('only a changed hunt is asked again; a failing provider keeps the old file;
   expect(failing.written.applied).toBe(true);
   expect(readFileSync(join(dir, 'out/aitm-proxy-detection-infostealer-delivery/enrichment.md'), 'utf8')).toBe(kept);
 
+  const conversion = convertHunts(changed, { formats: [...OUTPUT_FORMATS], statusMap: DEFAULT_STATUS_MAP, kqlFlavor: 'xdr', lookbackDays: 7 });
+  const small = await planEnrichment({ hunts: conversion.hunts, outDir: 'out', cwd: dir, config: config(), sectionMaxChars: 3000 });
+  expect(small.section.length).toBeLessThanOrEqual(3000);
+  expect(small.section).toMatch(/more hunt\(s\) left out/);
+
   const withoutAitm = await convertRun(
     inputs.filter((_, i) => i !== aitm),
     config()

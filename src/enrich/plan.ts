@@ -40,6 +40,8 @@ export async function planEnrichment(request: {
   config?: EnrichConfig;
   fetchImpl?: FetchLike;
   options?: EnrichOptions;
+  /** Budget of `section` in characters (default 20,000); hunts that do not fit are counted, not shown. */
+  sectionMaxChars?: number;
 }): Promise<EnrichmentPlan> {
   const root = resolve(request.cwd, request.outDir);
   const hunts = await Promise.all(
@@ -62,7 +64,7 @@ export async function planEnrichment(request: {
   return {
     files: run.results.flatMap((r) => (r.markdown === undefined ? [] : [file(bySlug.get(r.slug)!, r.markdown)])),
     warnings: run.results.flatMap((r) => (r.warning ? [r.warning] : [])),
-    section: enrichmentCommentSection(run, { catalogue: request.options?.catalogue }),
+    section: enrichmentCommentSection(run, { catalogue: request.options?.catalogue, maxChars: request.sectionMaxChars }),
     run
   };
 }
