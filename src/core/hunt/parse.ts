@@ -443,11 +443,12 @@ const SYNTAX_MESSAGES: Partial<Record<YAMLError['code'], string>> = {
   TAB_AS_INDENT: 'tabs are not allowed for indentation; indent with spaces',
   BAD_INDENT: 'wrong indentation here (or a bracket opened above is not closed)',
   MULTIPLE_DOCS: "a hunt report is a single YAML document; remove the '---' separator and what follows, or split the file",
-  BLOCK_AS_IMPLICIT_KEY: 'unexpected mapping here: check the indentation of this line and the one above',
+  BLOCK_AS_IMPLICIT_KEY: "unexpected mapping here: quote a value that contains ': ', or check the indentation of this line and the one above",
   MULTILINE_IMPLICIT_KEY: 'a key must be on one line: check the indentation, and that each key ends with a colon and a space',
   BAD_DQ_ESCAPE: 'invalid escape in a double-quoted string (write a Windows path with doubled backslashes, or in single quotes)',
   RESOURCE_EXHAUSTION: 'the document is nested too deeply',
-  UNEXPECTED_TOKEN: 'unexpected character here'
+  UNEXPECTED_TOKEN: "unexpected text here: check the indentation, and that each 'key: value' pair has a space after the colon",
+  BAD_SCALAR_START: 'a value that starts with @, ` or another reserved character must be quoted'
 };
 
 function syntaxMessage(error: YAMLError, doc: Document, text: string): { offset: number; message: string } {
@@ -576,7 +577,11 @@ export function parseHuntReport(source: string | Uint8Array, file: string, catal
   };
 
   // Only the first syntax error: the ones after it are mostly the parser losing its footing.
-  const syntax = doc.errors.map((error) => syntaxMessage(error, doc, text)).sort((a, b) => a.offset - b.offset)[0];
+  const syntax = [...doc.errors]
+    .sort((a, b) => a.pos[0] - b.pos[0])
+    .slice(0, 10)
+    .map((error) => syntaxMessage(error, doc, text))
+    .sort((a, b) => a.offset - b.offset)[0];
   if (syntax) diagnostics.push(diag(syntax.offset, syntax.message));
   if (diagnostics.length > 0) return result();
   for (const warning of doc.warnings) diagnostics.push(diag(warning.pos[0], `YAML: ${warning.message}`, 'warning'));
