@@ -119,6 +119,22 @@ describe('bad input gets one clear located message', () => {
     });
   });
 
+  test('invalid YAML syntax: a Windows path in double quotes points at the bad escape', () => {
+    expectOnly(withLine(22, '        value: "C:\\Users\\Public\\x.js"'), {
+      line: 22,
+      column: 19,
+      message: 'invalid YAML: invalid escape in a double-quoted string (write a Windows path with doubled backslashes, or in single quotes)'
+    });
+  });
+
+  test("invalid YAML syntax: an unquoted value containing ': '", () => {
+    expectOnly(withLine(5, '  analyst: Sam: Jones'), {
+      line: 5,
+      column: 12,
+      message: "invalid YAML: unexpected mapping here: quote a value that contains ': ', or check the indentation of this line and the one above"
+    });
+  });
+
   test('two YAML documents in one file', () => {
     expectOnly(`${BASE}---\nhunt: {}\n`, {
       line: 37,
