@@ -380,6 +380,54 @@ describe('pull_request', () => {
   });
 });
 
+describe('pull_request: scale and set-up', () => {
+  test('a PR that changes no hunt report: success, no new comment, outputs left alone (3 requests)', async () => {
+    const setup = await track(pullRequest(BASE_FILES, { ...BASE_FILES, 'README.md': '# hunts, edited\n' }));
+    const run = await runPullRequest(setup);
+    expect(run.exitCode).toBe(0);
+    expect(tally(setup.fake)).toEqual({ 'pulls/list-files': 1, 'issues/list-comments': 1, 'repos/create-commit-status': 1 });
+    expect(setup.fake.statuses).toEqual([expect.objectContaining({ sha: setup.headSha, state: 'success' })]);
+    expect(run.summary).toContain('no hunt report changed');
+  });
+
+  test('API calls do not grow with the hunts in the repository: 60 unchanged hunts cost nothing (9 requests)', async () => {
+    const many: Record<string, string> = { 'hunts/aitm-proxy.yaml': AITM };
+    for (let i = 0; i < 60; i++) {
+      many[`hunts/archive/h-${i}.yaml`] = BEACON.replace('H-0107', `H-2${String(i).padStart(3, '0')}`).replace('cdn-update.example.net', `c2-${i}.example.net`);
+    }
+    const baseFiles = { 'README.md': '# hunts\n', ...many, ...generated(many) };
+    const setup = await track(pullRequest(baseFiles, { ...baseFiles, 'hunts/c2-beacon.yaml': BEACON }));
+    const run = await runPullRequest(setup);
+    expect(run.exitCode).toBe(0);
+    expect(setup.fake.requests).toHaveLength(9);
+    expect(run.outputs.hunts).toBe('1');
+    const tree = setup.fake.requests.find((r) => r.operation === 'git/create-tree')!.body as { tree: { path: string }[] };
+    expect(tree.tree.filter((e) => !e.path.startsWith(`${OUT}/h-0107`)).map((e) => e.path).sort()).toEqual([`${OUT}/${MANIFEST_FILE}`, `${OUT}/coverage.json`]);
+  });
+
+  test('a PR listing 3000 files (GitHub\'s cap) converts every hunt; 30 pages of files (38 requests)', async () => {
+    const setup = await track(pullRequest(BASE_FILES, { ...BASE_FILES, 'hunts/c2-beacon.yaml': BEACON }, { extraPullFiles: 2999 }));
+    setup.payload.pull_request.changed_files = 4100;
+    const run = await runPullRequest(setup);
+    expect(run.exitCode).toBe(0);
+    expect(setup.fake.count('pulls/list-files')).toBe(30);
+    expect(setup.fake.requests).toHaveLength(38);
+    expect(run.outputs.hunts).toBe('2');
+    expect(run.summary).toMatch(/This PR changes 4100 files, more than GitHub lists \(3000\), so every hunt report was converted and checked/);
+  });
+
+  test('a workspace on the merge commit (checkout\'s default) is not committed; the warning says how to check out the head (4 requests)', async () => {
+    const setup = await track(pullRequest(BASE_FILES, { ...BASE_FILES, 'hunts/c2-beacon.yaml': BEACON }));
+    mkdirSync(join(setup.workspace, '.git'));
+    writeFileSync(join(setup.workspace, '.git', 'HEAD'), `${'f'.repeat(40)}\n`);
+    const run = await runPullRequest(setup);
+    expect(run.exitCode).toBe(0);
+    expect(tally(setup.fake)).toEqual({ 'pulls/list-files': 1, 'issues/list-comments': 1, 'issues/create-comment': 1, 'repos/create-commit-status': 1 });
+    expect(run.annotations).toContainEqual(expect.objectContaining({ kind: 'warning', message: expect.stringContaining('ref: ${{ github.event.pull_request.head.sha }}') }));
+    expect(setup.fake.refs.get('heads/feature')).toBe(setup.headSha);
+  });
+});
+
 describe('workflow_dispatch', () => {
   test('converts every hunt and commits to the dispatched branch (6 requests)', async () => {
     const fake = await new FakeGitHub({ owner: OWNER, repo: REPO, token: TOKEN }).start();

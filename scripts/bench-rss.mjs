@@ -1,6 +1,11 @@
-// Preloaded with `node --import` by bench.mjs: on exit, writes the process's peak resident set
-// size (KiB, getrusage maxrss) to the file named by PEAK_TO_SIGMA_BENCH_RSS.
+// Preloaded with `node --import` by bench.mjs: on exit, writes the process's peak resident set size
+// (KiB, getrusage maxrss) and CPU time (µs, user + system) as JSON to PEAK_TO_SIGMA_BENCH_USAGE.
 import { writeFileSync } from 'node:fs';
 
-const target = process.env.PEAK_TO_SIGMA_BENCH_RSS;
-if (target) process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));
+const target = process.env.PEAK_TO_SIGMA_BENCH_USAGE;
+if (target) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(target, JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime }));
+  });
+}

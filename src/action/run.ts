@@ -9,7 +9,7 @@ import { parseHuntReport } from '../core/hunt/parse.js';
 import { ALL_HUNTS_SOURCE, MANIFEST_FILE } from '../core/manifest.js';
 import { applyRoutingOverrides, parseRoutingOverrides } from '../core/routing/overrides.js';
 import { bundledRoutingTable, type RoutingTable } from '../core/routing/table.js';
-import { writeOutputs } from '../shell/output-writer.js';
+import { type WriteOutcome, writeOutputs } from '../shell/output-writer.js';
 import { annotate } from './annotations.js';
 import { fetchBaseVersions } from './base-versions.js';
 import { classifyHuntChanges, type HuntChanges, listPullFiles } from './changed-files.js';
@@ -118,17 +118,21 @@ export async function run(): Promise<void> {
     coverageDiff = diffCoverage(coverageOf(baseReports), conversion.coverage);
   }
 
-  // 4. Outputs into the workspace (the same manifest-safe writer as the CLI).
-  const planned = conversion.files.filter((f) => f.source === ALL_HUNTS_SOURCE || inScope(f.source));
+  // 4. Outputs into the workspace (the same manifest-safe writer as the CLI). A PR that touches no
+  // hunt report leaves the outputs alone, even an outdated coverage.json.
+  const touchesHunts = !scope || scope.size > 0;
+  const planned = touchesHunts ? conversion.files.filter((f) => f.source === ALL_HUNTS_SOURCE || inScope(f.source)) : [];
   const manifestPath = join(workspace, inputs.outputDir, MANIFEST_FILE);
   const manifestBefore = await readIfPresent(manifestPath);
-  const written = writeOutputs({
-    outDir: inputs.outputDir,
-    cwd: workspace,
-    planned,
-    scope: { sources: scope ? [...scope, ALL_HUNTS_SOURCE] : 'all', keep: failedHunts },
-    force: false
-  });
+  const written: WriteOutcome = touchesHunts
+    ? writeOutputs({
+        outDir: inputs.outputDir,
+        cwd: workspace,
+        planned,
+        scope: { sources: scope ? [...scope, ALL_HUNTS_SOURCE] : 'all', keep: failedHunts },
+        force: false
+      })
+    : { applied: true, written: [], unchanged: [], deleted: [], conflicts: [], diagnostics: [] };
   setupDiagnostics.push(...written.diagnostics);
   const manifestAfter = await readIfPresent(manifestPath);
   const contents = new Map(planned.map((f) => [f.path, f.content]));
@@ -163,7 +167,9 @@ export async function run(): Promise<void> {
   let tipSha = headSha;
   let outputsRef: string | undefined = fileChanges.length === 0 && written.applied ? headSha : undefined;
   if (plan.readOnlyReason) notes.push(`${capitalise(plan.readOnlyReason)}. This job summary is the report.`);
-  if (!fileChanges.length) {
+  if (!touchesHunts) {
+    notes.push('No hunt report changed in this PR; the generated files were left alone.');
+  } else if (!fileChanges.length) {
     if (written.applied) notes.push('The generated files in the repository are up to date; nothing to commit.');
   } else {
     const what = `${fileChanges.length} generated ${plural(fileChanges.length, 'file')} changed`;
@@ -202,7 +208,9 @@ export async function run(): Promise<void> {
   };
   const model: ReportModel = {
     ok: verdict.ok,
-    headline: verdict.ok
+    headline: !touchesHunts
+      ? 'no hunt report changed'
+      : verdict.ok
       ? `${counts.hunts} hunt ${plural(counts.hunts, 'report')}, ${counts.findings} ${plural(counts.findings, 'finding')}, ${counts.rules} ${plural(counts.rules, 'rule')}`
       : verdict.failure!,
     notes: [triggerNote(plan, changes, counts.hunts), ...notes],

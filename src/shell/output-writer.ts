@@ -97,7 +97,13 @@ export function writeOutputs(request: WriteRequest): WriteOutcome {
 
   const newManifestText = serializeManifest(plan.manifest);
   try {
+    const created = new Set<string>();
     for (const file of plan.write) {
+      const dir = dirname(join(root, file.path));
+      if (!created.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        created.add(dir);
+      }
       writeAtomically(root, file.path, file.content);
       outcome.written.push(file.path);
     }
@@ -106,7 +112,10 @@ export function writeOutputs(request: WriteRequest): WriteOutcome {
       outcome.deleted.push(path);
     }
     removeEmptyDirectories(root, plan.delete);
-    if (newManifestText !== manifestText) writeAtomically(root, MANIFEST_FILE, newManifestText);
+    if (newManifestText !== manifestText) {
+      mkdirSync(root, { recursive: true });
+      writeAtomically(root, MANIFEST_FILE, newManifestText);
+    }
   } catch (err) {
     outcome.diagnostics.push(problem('', `writing the outputs failed part-way: ${err instanceof Error ? err.message : String(err)}`));
     return outcome;
@@ -117,9 +126,9 @@ export function writeOutputs(request: WriteRequest): WriteOutcome {
 
 let tempCounter = 0;
 
+/** Replaces (or creates) a file in an existing directory so that readers see the old or the new content, never a part. */
 function writeAtomically(root: string, path: string, content: string): void {
   const target = join(root, path);
-  mkdirSync(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${process.pid}.${++tempCounter}.peak-to-sigma.tmp`);
   try {
     writeFileSync(temp, content, { encoding: 'utf8', flag: 'wx' });
