@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { bundledAttackCatalogue } from '../src/core/attack.js';
+import { convertHunts } from '../src/core/convert.js';
 import { HuntReportSchema, type HuntReport } from '../src/core/hunt/schema.js';
 import { DEFAULT_STATUS_MAP, type KqlFlavor } from '../src/core/model.js';
-import { applyRoutingOverrides, parseRoutingOverrides } from '../src/core/routing/overrides.js';
+import { applyRoutingOverrides, parseRoutingOverrides, type RoutingOverrides } from '../src/core/routing/overrides.js';
 import { bundledRoutingTable, describeIocRoute, type RoutingTable } from '../src/core/routing/table.js';
 import { planRules } from '../src/core/rules/plan.js';
 
@@ -187,5 +188,120 @@ describe('what overrides do to plans', () => {
     const t = table('routes:\n  process_name:\n    endpoint:\n      sigma: { field: ProcessPath, transform: path-basename }\n');
     const rule = planWith(t, 'xdr', HuntReportSchema.parse({ ...aitm, findings: [aitm.findings[0]] })).rules[0]!;
     expect(JSON.stringify(rule.sigma.condition)).toContain('"field":"ProcessPath","operator":"endswith","value":"\\\\suspicious_proxy.exe"');
+  });
+});
+
+describe('each backend\'s names are checked where the mapping file declares them', () => {
+  const SPL_FIELD = (name: string) => `SPL field name "${name}" must start with a letter or _ and contain only letters, digits, _ and .`;
+  const SPL_SOURCE = (name: string) =>
+    `SPL source must be a CIM data model dataset such as Endpoint.Processes (Model.Dataset: parts of letters, digits and _, separated by "."), got "${name}"`;
+
+  test.each([
+    ['version: 1\nroutes:\n  process_name:\n    endpoint:\n      spl: "proc-name"\n', `5:12 error: routes.process_name.endpoint.spl: ${SPL_FIELD('proc-name')}`],
+    ['routes:\n  process_name:\n    endpoint:\n      spl: [process_name, proc-name]\n', `4:27 error: routes.process_name.endpoint.spl.1: ${SPL_FIELD('proc-name')}`],
+    ['routes:\n  process_name:\n    endpoint:\n      spl: { field: proc-name }\n', `4:21 error: routes.process_name.endpoint.spl.field: ${SPL_FIELD('proc-name')}`],
+    ['logsources:\n  process_creation:\n    spl: { timeField: event-time }\n', `3:23 error: logsources.process_creation.spl.timeField: ${SPL_FIELD('event-time')}`],
+    ['logsources:\n  process_creation:\n    spl:\n      projection: [dest, user-name]\n', `4:26 error: logsources.process_creation.spl.projection.1: ${SPL_FIELD('user-name')}`],
+    ['logsources:\n  process_creation:\n    spl: { source: Endpoint }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint')}`],
+    ['logsources:\n  process_creation:\n    spl: { source: Endpoint.Process-es }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint.Process-es')}`],
+    ['logsources:\n  process_creation:\n    spl: { source: Endpoint. }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint.')}`],
+    ['logsources:\n  process_creation:\n    sql: { table: lake..edr }\n', '3:19 error: logsources.process_creation.sql.table: SQL name "lake..edr" has an empty part between dots'],
+    ['routes:\n  process_name:\n    "*":\n      sql: proc.\n', '4:12 error: routes.process_name.*.sql: SQL name "proc." has an empty part between dots'],
+    ['routes:\n  process_name:\n    endpoint:\n      spl: "proc name"\n', '4:12 error: routes.process_name.endpoint.spl: must be a name of letters, digits, "_", "." or "-", starting with a letter or "_"']
+  ])('%j', (source, expected) => {
+    expect(located(source)).toEqual([expected]);
+    expect(load(source).table).toBeUndefined();
+  });
+
+  test('the mistake from a mapping file is reported there, not at the hunt file', () => {
+    const { diagnostics } = parseRoutingOverrides('version: 1\nroutes:\n  process_name:\n    endpoint:\n      spl: "proc-name"\n', 'that.yml');
+    expect(diagnostics).toEqual([expect.objectContaining({ file: 'that.yml', line: 5, column: 12, severity: 'error' })]);
+  });
+
+  test('names a backend quotes safely are accepted: KQL brackets them, Databricks back-quotes them, CIM allows a nested dataset', () => {
+    const t = table(
+      [
+        'logsources:',
+        '  process_creation:',
+        '    kql: { xdr: { table: My-Proc.Events, timeField: Time-Stamp, projection: [host.name] } }',
+        '    spl: { source: Endpoint.Processes.Extra }',
+        '    sql: { table: lake.edr-process, projection: [host-name] }',
+        'routes:',
+        '  process_name:',
+        '    endpoint:',
+        '      kql: { xdr: File-Name }',
+        '      sql: proc-name',
+        ''
+      ].join('\n')
+    );
+    const result = convertHunts([{ file: 'aitm.yaml', source: readFileSync('examples/hunts/aitm-proxy.yaml', 'utf8') }], {
+      formats: ['kql', 'spl', 'sql'],
+      statusMap: DEFAULT_STATUS_MAP,
+      kqlFlavor: 'xdr',
+      lookbackDays: 7,
+      routing: t
+    });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const text = (path: string) => result.files.find((f) => f.path.endsWith(path))!.content;
+    expect(text('kql/t1557-001-process-creation.kql')).toContain("['My-Proc.Events']");
+    expect(text('kql/t1557-001-process-creation.kql')).toContain("['File-Name'] =~");
+    expect(text('spl/t1557-001-process-creation.spl')).toContain('| datamodel Endpoint Extra flat');
+    expect(text('sql/t1557-001-process-creation.sql')).toContain('FROM lake.`edr-process`');
+  });
+
+  // Where a name is declared → a mapping file that declares it (for the AiTM hunt's process rule).
+  const positions: Record<string, (n: string) => object> = {
+    'routes sigma': (n) => ({ routes: { process_name: { endpoint: { sigma: n } } } }),
+    'routes kql xdr': (n) => ({ routes: { process_name: { endpoint: { kql: { xdr: n } } } } }),
+    'routes kql sentinel': (n) => ({ routes: { process_name: { endpoint: { kql: { sentinel: [n] } } } } }),
+    'routes spl': (n) => ({ routes: { process_name: { endpoint: { spl: n } } } }),
+    'routes spl list': (n) => ({ routes: { process_name: { '*': { spl: ['process_name', n] } } } }),
+    'routes sql': (n) => ({ routes: { process_name: { endpoint: { sql: { field: n } } } } }),
+    'kql xdr table': (n) => ({ logsources: { process_creation: { kql: { xdr: { table: n, timeField: n, projection: [n] } } } } }),
+    'kql sentinel table': (n) => ({ logsources: { process_creation: { kql: { sentinel: { table: n, timeField: n, projection: [n] } } } } }),
+    'spl source': (n) => ({ logsources: { process_creation: { spl: { source: n } } } }),
+    'spl time and projection': (n) => ({ logsources: { process_creation: { spl: { timeField: n, projection: [n, 'dest'] } } } }),
+    'sql table': (n) => ({ logsources: { process_creation: { sql: { table: n } } } }),
+    'sql time and projection': (n) => ({ logsources: { process_creation: { sql: { timeField: n, projection: [n] } } } })
+  };
+  const SPL_POSITIONS = new Set(['routes spl', 'routes spl list', 'spl source', 'spl time and projection']);
+  const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+  const nameArb = fc.oneof(
+    { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z_.-][A-Za-z0-9_.-]{0,12}$/) },
+    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom('a', 'Z', '_', '.', '-', '0', ' ', '|', '`', '"', "'", '[', ']', '\\', '$', '\u00e9'), minLength: 1, maxLength: 8 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('Endpoint', 'Endpoint.Processes', 'Endpoint.Processes.Extra', 'Web.Proxy-x', 'a..b', 'a.', '.a', 'true', 'where', 'select', '__x', 'Type', 'Timestamp', '_time')
+    }
+  );
+  const hunt = readFileSync('examples/hunts/aitm-proxy.yaml', 'utf8');
+  const renderErrors = (routing: RoutingTable, kqlFlavor: KqlFlavor) =>
+    convertHunts([{ file: 'aitm.yaml', source: hunt }], { formats: ['sigma', 'kql', 'spl', 'sql'], statusMap: DEFAULT_STATUS_MAP, kqlFlavor, lookbackDays: 7, routing })
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.message);
+
+  test('property: every name the mapping file accepts renders in every backend and flavour', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(positions)), nameArb, (position, n) => {
+        const { table: overrides } = load(stringify(positions[position]!(n)));
+        if (overrides === undefined) return;
+        const routing = applyRoutingOverrides(base, overrides);
+        expect(renderErrors(routing, 'xdr')).toEqual([]);
+        expect(renderErrors(routing, 'sentinel')).toEqual([]);
+      }),
+      { numRuns: 250 }
+    );
+  });
+
+  test('property: an SPL name the mapping file refuses is one the SPL renderer refuses too (the rule is the same)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SPL_POSITIONS), nameArb.filter((n) => NAME.test(n)), (position, n) => {
+        const mapping = positions[position]!(n);
+        const refused = load(stringify(mapping)).table === undefined;
+        const routing = applyRoutingOverrides(base, mapping as RoutingOverrides);
+        expect(renderErrors(routing, 'xdr').some((m) => m.startsWith('cannot render the spl rule'))).toBe(refused);
+      }),
+      { numRuns: 250 }
+    );
   });
 });

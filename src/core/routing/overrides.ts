@@ -1,5 +1,6 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { splFieldNameProblem } from '../backends/spl-literal.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { suggest } from '../hunt/suggest.js';
 import { DATA_SOURCE_TYPES, IOC_MATCHES, IOC_TYPES, KQL_FLAVORS, type DataSourceType, type IocType, type KqlFlavor } from '../model.js';
@@ -32,15 +33,51 @@ const MAX_MAPPING_BYTES = 256 * 1024;
 const ALL_DATA_SOURCES = '*';
 
 const name = z.string().regex(NAME, NAME_MESSAGE);
-const names = z.array(name).min(1, 'name at least one field');
-const fieldOverride = z.union([
-  name,
-  names,
-  z.strictObject({
-    field: z.union([name, names]),
-    transform: z.string().regex(FIELD_TRANSFORM, 'must be one of path-basename, hash-list, hash-list:<ALGORITHM>, registry-hive').optional()
-  })
-]);
+
+/**
+ * A name that must also pass a backend's own rule, checked here so that a name the backend would
+ * refuse at render time is an error at its place in the mapping file, not at every hunt it touches.
+ */
+function backendName(problem: (value: string) => string | undefined) {
+  return z.string().superRefine((value, ctx) => {
+    const message = NAME.test(value) ? problem(value) : NAME_MESSAGE;
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** What `renderSpl` accepts as a source: a CIM `Model.Dataset` (or `Model.Parent.Dataset`), each part an SPL word. */
+const SPL_DATA_MODEL_PART = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function splSourceProblem(value: string): string | undefined {
+  const parts = value.split('.');
+  return parts.length >= 2 && parts.every((p) => SPL_DATA_MODEL_PART.test(p))
+    ? undefined
+    : `SPL source must be a CIM data model dataset such as Endpoint.Processes (Model.Dataset: parts of letters, digits and _, separated by "."), got ${JSON.stringify(value)}`;
+}
+
+/**
+ * Databricks names are quoted part by part at each ".", so any part is safe; an empty one (`a..b`,
+ * a trailing ".") would be an empty identifier, which names no table or column.
+ */
+function sqlNameProblem(value: string): string | undefined {
+  return value.split('.').some((p) => p === '') ? `SQL name ${JSON.stringify(value)} has an empty part between dots` : undefined;
+}
+
+// KQL names need no rule of their own: kqlIdentifier brackets whatever is not a plain identifier.
+const splName = backendName(splFieldNameProblem);
+const splSource = backendName(splSourceProblem);
+const sqlName = backendName(sqlNameProblem);
+
+function fieldOverride(fieldName: z.ZodType<string>) {
+  const fieldNames = z.array(fieldName).min(1, 'name at least one field');
+  return z.union([
+    fieldName,
+    fieldNames,
+    z.strictObject({
+      field: z.union([fieldName, fieldNames]),
+      transform: z.string().regex(FIELD_TRANSFORM, 'must be one of path-basename, hash-list, hash-list:<ALGORITHM>, registry-hive').optional()
+    })
+  ]);
+}
 const kqlTable = z.strictObject({ table: name, timeField: name.optional(), projection: z.array(name).optional() });
 
 const LogsourceOverrideSchema = z.strictObject({
@@ -55,13 +92,13 @@ const LogsourceOverrideSchema = z.strictObject({
   kql: z.strictObject({ xdr: z.union([kqlTable, z.null()]).optional(), sentinel: z.union([kqlTable, z.null()]).optional() }).optional(),
   spl: z
     .strictObject({
-      source: name.optional(),
-      timeField: name.optional(),
-      projection: z.array(name).optional(),
+      source: splSource.optional(),
+      timeField: splName.optional(),
+      projection: z.array(splName).optional(),
       sourcetype: z.string().regex(SOURCETYPE, 'must be a Splunk sourcetype (letters, digits, "_", ".", ":", "/", "-")').optional()
     })
     .optional(),
-  sql: z.strictObject({ table: name.optional(), timeField: name.optional(), projection: z.array(name).optional() }).optional()
+  sql: z.strictObject({ table: sqlName.optional(), timeField: name.optional(), projection: z.array(name).optional() }).optional()
 });
 
 const RouteOverrideSchema = z.strictObject({
@@ -70,10 +107,10 @@ const RouteOverrideSchema = z.strictObject({
   logsource: z.string().optional(),
   match: z.enum(IOC_MATCHES).optional(),
   subdomains: z.boolean().optional(),
-  sigma: fieldOverride.optional(),
-  kql: z.strictObject({ xdr: fieldOverride.optional(), sentinel: fieldOverride.optional() }).optional(),
-  spl: fieldOverride.optional(),
-  sql: fieldOverride.optional()
+  sigma: fieldOverride(name).optional(),
+  kql: z.strictObject({ xdr: fieldOverride(name).optional(), sentinel: fieldOverride(name).optional() }).optional(),
+  spl: fieldOverride(splName).optional(),
+  sql: fieldOverride(sqlName).optional()
 });
 
 const MappingFileSchema = z.strictObject({
