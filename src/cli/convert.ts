@@ -1,14 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { convertHunts, type ConvertOptions } from '../core/convert.js';
 import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../core/diagnostics.js';
+import { type EnrichProvider, PROVIDER_LABELS } from '../core/enrichment.js';
 import { DEFAULT_STATUS_MAP, OUTPUT_FORMATS } from '../core/model.js';
-import { applyRoutingOverrides, parseRoutingOverrides } from '../core/routing/overrides.js';
-import { bundledRoutingTable, type RoutingTable } from '../core/routing/table.js';
+import { type EnrichmentPlan, planEnrichment } from '../enrich/index.js';
 import { collectHuntFiles } from '../shell/collect.js';
+import { loadMappings } from '../shell/mappings.js';
 import { type OptionResult, parseFormats, parseKqlFlavor, parseLookbackDays, parseStatusMap } from '../shell/options.js';
 import { writeOutputs } from '../shell/output-writer.js';
+import { ENRICH_USAGE, parseEnrichFlags } from './enrich-options.js';
 import { type CliCommand, type CliIO, UsageError } from './io.js';
 
 const USAGE = `usage: peak-to-sigma convert <files, dirs or globs...> --out DIR [options]
@@ -27,8 +28,10 @@ options:
   --mappings FILE           YAML file overriding the routing table (tables, fields)
   --force                   overwrite or delete generated files even if edited by hand
   --format text|json        how this command reports (default: text)
+${ENRICH_USAGE}
 
-exit codes: 0 ok, 1 a report has errors or an output conflicts, 2 usage error`;
+exit codes: 0 ok, 1 a report has errors or an output conflicts, 2 usage error (enrichment
+problems are warnings and never change the exit code)`;
 
 /** `node:util` argument parsing with its errors turned into usage errors (exit 2). */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals: boolean) {
@@ -54,8 +57,9 @@ export const convertCommand: CliCommand = {
   summary: 'turn hunt reports into Sigma, KQL, SPL, SQL and Navigator files',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
+    const enrich = parseEnrichFlags(args, io.env);
     const { values, positionals } = parseCommandArgs(
-      args,
+      enrich.rest,
       {
         out: { type: 'string' },
         formats: { type: 'string' },
@@ -82,9 +86,10 @@ export const convertCommand: CliCommand = {
 
     const diagnostics: Diagnostic[] = [];
     if (values.mappings !== undefined) {
-      const routing = await loadRouting(values.mappings, io.cwd, diagnostics);
-      if (!routing) return finish(io, output, { outDir, diagnostics });
-      options.routing = routing;
+      const loaded = await loadMappings(values.mappings, io.cwd);
+      diagnostics.push(...loaded.diagnostics);
+      if (!loaded.routing) return finish(io, output, { outDir, diagnostics });
+      options.routing = loaded.routing;
     }
 
     const collected = await collectHuntFiles(positionals, io.cwd);
@@ -97,7 +102,12 @@ export const convertCommand: CliCommand = {
     const failed = result.hunts.filter((h) => hasErrors(h.diagnostics)).map((h) => h.file);
     const converted = result.hunts.filter((h) => !hasErrors(h.diagnostics));
 
-    const outcome = writeOutputs({ outDir, cwd: io.cwd, planned: result.files, scope: { sources: 'all', keep: failed }, force });
+    // Always planned, also without --enrich: existing enrichment.md files must stay planned, or
+    // the writer would delete them as stale outputs.
+    const enrichment = await planEnrichment({ hunts: result.hunts, outDir, cwd: io.cwd, config: enrich.config });
+    const enrichmentWarnings = [...(enrich.warning ? [enrich.warning] : []), ...enrichment.warnings];
+
+    const outcome = writeOutputs({ outDir, cwd: io.cwd, planned: [...result.files, ...enrichment.files], scope: { sources: 'all', keep: failed }, force });
     diagnostics.push(...outcome.diagnostics);
     for (const conflict of outcome.conflicts) {
       diagnostics.push({
@@ -116,25 +126,11 @@ export const convertCommand: CliCommand = {
       converted: converted.length,
       findings: converted.reduce((n, h) => n + (h.report?.findings.length ?? 0), 0),
       rules: converted.reduce((n, h) => n + h.rules.length, 0),
-      outcome
+      outcome,
+      enrichment: enrichmentSummary(enrichment, enrichmentWarnings)
     });
   }
 };
-
-async function loadRouting(file: string, cwd: string, diagnostics: Diagnostic[]): Promise<RoutingTable | undefined> {
-  let source: string;
-  try {
-    source = await readFile(resolve(cwd, file), 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    diagnostics.push({ file, line: 1, column: 1, severity: 'error', message: `cannot read the mapping file: ${reason}`, path: [] });
-    return undefined;
-  }
-  const parsed = parseRoutingOverrides(source, file);
-  diagnostics.push(...parsed.diagnostics);
-  if (!parsed.table || hasErrors(parsed.diagnostics)) return undefined;
-  return applyRoutingOverrides(bundledRoutingTable(), parsed.table);
-}
 
 interface Summary {
   outDir: string;
@@ -144,12 +140,43 @@ interface Summary {
   findings?: number;
   rules?: number;
   outcome?: ReturnType<typeof writeOutputs>;
+  enrichment?: EnrichmentSummary;
 }
+
+/** The `enrichment` part of the JSON report; provider and model are null when enrichment did not run. */
+interface EnrichmentSummary {
+  provider: EnrichProvider | null;
+  model: string | null;
+  /** Hunts answered by the provider in this run. */
+  enriched: number;
+  /** Unchanged hunts whose enrichment.md was kept without a request. */
+  cached: number;
+  /** Hunts whose enrichment failed (their previous enrichment.md, if any, is kept). */
+  failed: number;
+  warnings: string[];
+}
+
+function enrichmentSummary(plan: EnrichmentPlan, warnings: string[]): EnrichmentSummary {
+  const results = plan.run?.results ?? [];
+  return {
+    provider: plan.run?.provider ?? null,
+    model: plan.run?.model ?? null,
+    enriched: results.filter((r) => !r.cached && r.answer).length,
+    cached: results.filter((r) => r.cached).length,
+    failed: results.filter((r) => r.warning).length,
+    warnings
+  };
+}
+
+const NO_ENRICHMENT: EnrichmentSummary = { provider: null, model: null, enriched: 0, cached: 0, failed: 0, warnings: [] };
 
 function finish(io: CliIO, output: 'text' | 'json', summary: Summary): number {
   const diagnostics = sortDiagnostics(summary.diagnostics);
   const outcome = summary.outcome;
   const failed = hasErrors(diagnostics) || !outcome?.applied;
+  const enrichment = summary.enrichment ?? NO_ENRICHMENT;
+  // On stderr in both formats: stdout stays the report (JSON has them in `enrichment.warnings` too).
+  for (const warning of enrichment.warnings) io.stderr(`warning: ${warning}\n`);
   if (output === 'json') {
     io.stdout(
       `${JSON.stringify(
@@ -161,7 +188,8 @@ function finish(io: CliIO, output: 'text' | 'json', summary: Summary): number {
           rules: summary.rules ?? 0,
           files: { written: outcome?.written ?? [], unchanged: outcome?.unchanged ?? [], deleted: outcome?.deleted ?? [] },
           conflicts: outcome?.conflicts ?? [],
-          diagnostics
+          diagnostics,
+          enrichment
         },
         null,
         2
@@ -176,6 +204,9 @@ function finish(io: CliIO, output: 'text' | 'json', summary: Summary): number {
       );
     } else {
       io.stdout(`nothing written to ${summary.outDir}: see the errors above\n`);
+    }
+    if (enrichment.provider) {
+      io.stdout(`enrichment (${PROVIDER_LABELS[enrichment.provider]} ${enrichment.model}): ${enrichment.enriched} enriched, ${enrichment.cached} unchanged, ${enrichment.failed} failed\n`);
     }
   }
   return failed ? 1 : 0;

@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { formatDiagnostic, hasErrors } from '../core/diagnostics.js';
+import { formatDiagnostic } from '../core/diagnostics.js';
 import type { KqlFlavor, StatusMap } from '../core/model.js';
-import { applyRoutingOverrides, parseRoutingOverrides } from '../core/routing/overrides.js';
-import { bundledRoutingTable, type RoutingTable } from '../core/routing/table.js';
+import type { RoutingTable } from '../core/routing/table.js';
+import { loadMappings } from '../shell/mappings.js';
 import { type OptionResult, parseKqlFlavor, parseLookbackDays, parseStatusMap } from '../shell/options.js';
 import { startWizardServer } from '../wizard/server.js';
 import { type CliCommand, type CliIO, UsageError } from './io.js';
@@ -118,18 +116,9 @@ function untilInterrupted(): Promise<void> {
 
 /** The routing table with the user's mapping file applied; undefined (after printing why) when it has errors. */
 async function loadRouting(file: string, io: CliIO): Promise<RoutingTable | undefined> {
-  let source: string;
-  try {
-    source = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    io.stderr(`${file}:1:1: error: cannot read the mapping file: ${reason}\n`);
-    return undefined;
-  }
-  const parsed = parseRoutingOverrides(source, file);
-  for (const d of parsed.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (!parsed.table || hasErrors(parsed.diagnostics)) return undefined;
-  return applyRoutingOverrides(bundledRoutingTable(), parsed.table);
+  const loaded = await loadMappings(file, io.cwd);
+  for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  return loaded.routing;
 }
 
 /** Serves the wizard until `stopped()` resolves. Exit code 0; 1 for a broken mapping file; 2 when the port cannot be used. */
