@@ -1,4 +1,6 @@
+import * as core from '@actions/core';
 import type { KqlFlavor, OutputFormat, StatusMap } from '../core/model.js';
+import { type EnrichConfig, resolveEnrichConfig } from '../enrich/config.js';
 import { isContainedRelativePath } from '../core/paths.js';
 import { parseFormats, parseKqlFlavor, parseLookbackDays, parseStatusMap } from '../shell/options.js';
 
@@ -21,6 +23,10 @@ export interface ActionInputs {
   comment: boolean;
   failOnWarnings: boolean;
   token: string;
+  /** LLM enrichment settings; undefined when off or skipped (see `enrichWarning`). */
+  enrich?: EnrichConfig;
+  /** Enrichment was asked for but is skipped: no API key (fork pull requests get no secrets). */
+  enrichWarning?: string;
 }
 
 export const DEFAULT_HUNTS_GLOB = 'hunts/**/*.{yml,yaml,json}';
@@ -28,9 +34,13 @@ export const DEFAULT_COMMIT_MESSAGE = 'chore(detections): regenerate rules from 
 
 /**
  * Reads every input through `get` (the runner's `INPUT_*` variables in production) and returns
- * the parsed inputs or one message per bad input, each naming the input.
+ * the parsed inputs or one message per bad input, each naming the input. The enrichment API key
+ * is handed to `mask` (the runner's `add-mask`) before anything else happens, so no later log
+ * line can show it.
  */
-export function parseInputs(get: (name: string) => string): { inputs?: ActionInputs; errors: string[] } {
+export function parseInputs(get: (name: string) => string, mask: (secret: string) => void = core.setSecret): { inputs?: ActionInputs; errors: string[] } {
+  const apiKey = get('enrich-api-key').trim();
+  if (apiKey) mask(apiKey);
   const errors: string[] = [];
   const read = (name: string) => get(name).trim();
   const option = <T>(name: string, fallback: string, parse: (text: string) => { ok: true; value: T } | { ok: false; message: string }): T | undefined => {
@@ -75,12 +85,45 @@ export function parseInputs(get: (name: string) => string): { inputs?: ActionInp
   const failOnWarnings = boolean('fail-on-warnings', false);
   const token = read('token');
   if (!token) errors.push('input "token": empty; the default is ${{ github.token }}');
+  const enrich = enrichInputs(get, apiKey);
+  if (!enrich.ok) errors.push(enrich.message);
 
   if (errors.length || !outputDir || !formats || !kqlFlavor || !statusMap || !lookbackDays) return { errors };
   return {
     errors,
-    inputs: { hunts, outputDir, formats, kqlFlavor, statusMap, lookbackDays, mappings, commit, branch, commitMessage, comment, failOnWarnings, token }
+    inputs: {
+      hunts,
+      outputDir,
+      formats,
+      kqlFlavor,
+      statusMap,
+      lookbackDays,
+      mappings,
+      commit,
+      branch,
+      commitMessage,
+      comment,
+      failOnWarnings,
+      token,
+      ...(enrich.ok && enrich.config ? { enrich: enrich.config } : {}),
+      ...(enrich.ok && enrich.warning ? { enrichWarning: enrich.warning } : {})
+    }
   };
+}
+
+/** `enrich`, `enrich-model`, `enrich-base-url` and the (already masked) key; messages name the input. */
+function enrichInputs(get: (name: string) => string, apiKey: string) {
+  const setup = resolveEnrichConfig({
+    provider: get('enrich'),
+    model: get('enrich-model'),
+    baseUrl: get('enrich-base-url'),
+    apiKey,
+    apiKeySource: 'the "enrich-api-key" input to a secret, e.g. ${{ secrets.OPENAI_API_KEY }}',
+    names: { provider: 'input "enrich"', model: 'input "enrich-model"', baseUrl: 'input "enrich-base-url"' }
+  });
+  if (setup.ok || setup.message.startsWith('input "')) return setup;
+  // The remaining messages name no input: a bad provider name or a key that cannot be sent.
+  return { ok: false as const, message: `input "${/API key/.test(setup.message) ? 'enrich-api-key' : 'enrich'}": ${setup.message}` };
 }
 
 /** `./detections/` → `detections`; undefined for anything that leaves the repository. */

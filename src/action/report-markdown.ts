@@ -115,7 +115,11 @@ export function renderReport(model: ReportModel, links: ReportLinks, limits: Ren
   if (model.conflicts.length) sections.push(conflictsSection(model.conflicts, links));
   if (model.coverageDiff) sections.push(coverageSection(model.coverageDiff));
   for (const hunt of model.hunts) sections.push(huntSection(hunt, links));
-  for (const extra of model.extraSections ?? []) sections.push({ lines: ['', ...extra.split('\n')], keepTogether: 2 });
+  // Whole or not at all: a section cut in the middle could leave a <details> open around the rest.
+  for (const extra of model.extraSections ?? []) {
+    const lines = ['', ...extra.split('\n')];
+    sections.push({ lines, keepTogether: lines.length });
+  }
   return fitToBudget(sections, links, limits);
 }
 

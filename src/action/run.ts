@@ -7,8 +7,9 @@ import { type CoverageDiff, coverageOf, diffCoverage } from '../core/coverage.js
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../core/diagnostics.js';
 import { parseHuntReport } from '../core/hunt/parse.js';
 import { ALL_HUNTS_SOURCE, MANIFEST_FILE } from '../core/manifest.js';
-import { applyRoutingOverrides, parseRoutingOverrides } from '../core/routing/overrides.js';
-import { bundledRoutingTable, type RoutingTable } from '../core/routing/table.js';
+import { bundledRoutingTable } from '../core/routing/table.js';
+import { planEnrichment } from '../enrich/index.js';
+import { loadMappings } from '../shell/mappings.js';
 import { type WriteOutcome, writeOutputs } from '../shell/output-writer.js';
 import { annotate } from './annotations.js';
 import { fetchBaseVersions } from './base-versions.js';
@@ -65,7 +66,9 @@ export async function run(): Promise<void> {
   const setupDiagnostics: Diagnostic[] = [];
 
   // 1. The routing table (with the user's overrides) and the hunts this run speaks for.
-  const routing = inputs.mappings ? await loadRouting(workspace, inputs.mappings, setupDiagnostics) : bundledRoutingTable();
+  const mappings = inputs.mappings ? await loadMappings(inputs.mappings, workspace, { label: 'the mapping file (input "mappings")', followSymlinks: false }) : undefined;
+  if (mappings) setupDiagnostics.push(...mappings.diagnostics);
+  const routing = mappings ? mappings.routing : bundledRoutingTable();
   if (!routing) {
     annotate(setupDiagnostics);
     await writeJobSummary(
@@ -121,7 +124,10 @@ export async function run(): Promise<void> {
   // 4. Outputs into the workspace (the same manifest-safe writer as the CLI). A PR that touches no
   // hunt report leaves the outputs alone, even an outdated coverage.json.
   const touchesHunts = !scope || scope.size > 0;
-  const planned = touchesHunts ? conversion.files.filter((f) => f.source === ALL_HUNTS_SOURCE || inScope(f.source)) : [];
+  // Planned on every run, with or without `enrich`: the existing enrichment.md files of the hunts
+  // in scope must stay planned, or the writer would delete them as stale. Never throws.
+  const enrichment = await planEnrichment({ hunts: huntsInRun, outDir: inputs.outputDir, cwd: workspace, config: inputs.enrich, sectionMaxChars: ENRICHMENT_SECTION_CHARS });
+  const planned = touchesHunts ? [...conversion.files.filter((f) => f.source === ALL_HUNTS_SOURCE || inScope(f.source)), ...enrichment.files] : [];
   const manifestPath = join(workspace, inputs.outputDir, MANIFEST_FILE);
   const manifestBefore = await readIfPresent(manifestPath);
   const written: WriteOutcome = touchesHunts
@@ -158,6 +164,12 @@ export async function run(): Promise<void> {
   });
   const hiddenAnnotations = annotate(diagnostics);
   if (hiddenAnnotations) notes.push(hiddenAnnotations);
+  // Enrichment trouble is a warning annotation, never a failed step (the verdict ignores it).
+  if (inputs.enrichWarning) {
+    core.warning(inputs.enrichWarning);
+    notes.push(`LLM ${inputs.enrichWarning}.`);
+  }
+  for (const warning of enrichment.warnings) core.warning(warning);
 
   // 5. Writes to GitHub, only when the token may write.
   const headSha = plan.kind === 'pull_request' ? plan.headSha : plan.sha;
@@ -217,7 +229,8 @@ export async function run(): Promise<void> {
     coverageDiff,
     hunts: reportHunts(huntsInRun, conversion.coverage, inputs.outputDir),
     diagnostics,
-    conflicts: written.conflicts.map((c) => ({ path: `${inputs.outputDir}/${c.path}`, reason: c.reason }))
+    conflicts: written.conflicts.map((c) => ({ path: `${inputs.outputDir}/${c.path}`, reason: c.reason })),
+    extraSections: enrichment.section ? [enrichment.section] : []
   };
   const links = githubLinks({ serverUrl, repository, outputsRef, sourcesRef: headSha, privateRepo: plan.privateRepo, runUrl });
 
@@ -258,6 +271,12 @@ export async function run(): Promise<void> {
   if (failure) core.setFailed(failure);
 }
 
+/**
+ * The enrichment section's share of the comment: a third of the budget, so the findings and the
+ * coverage diff before it still fit; the job summary shows the same section.
+ */
+const ENRICHMENT_SECTION_CHARS = Math.floor(COMMENT_BUDGET.budget / 3);
+
 function setCountOutputs(counts: { hunts: number; findings: number; rules: number; errors: number; warnings: number }): void {
   for (const [name, value] of Object.entries(counts)) core.setOutput(name, String(value));
 }
@@ -270,17 +289,6 @@ function triggerNote(plan: EventPlan, changes: HuntChanges | undefined, hunts: n
   }
   const trigger = plan.trigger === 'push' ? 'Push' : 'Manual run';
   return `${trigger}${plan.branch ? ` on ${plan.branch}` : ''}: all ${hunts} hunt ${plural(hunts, 'report')}.`;
-}
-
-async function loadRouting(workspace: string, file: string, diagnostics: Diagnostic[]): Promise<RoutingTable | undefined> {
-  const source = await readIfPresent(join(workspace, file));
-  if (source === undefined) {
-    diagnostics.push({ file, line: 1, column: 1, severity: 'error', message: 'cannot read the mapping file (input "mappings"): no such file', path: [] });
-    return undefined;
-  }
-  const parsed = parseRoutingOverrides(source, file);
-  diagnostics.push(...parsed.diagnostics);
-  return parsed.table && !hasErrors(parsed.diagnostics) ? applyRoutingOverrides(bundledRoutingTable(), parsed.table) : undefined;
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {
