@@ -1,8 +1,11 @@
 import { isIPv4 as nodeIsIPv4, isIPv6 as nodeIsIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { checkIocValue, checkPortableRegex, isEmailAddress, isHostName, isIpOrCidr, isIPv4, isIPv6 } from '../src/core/hunt/ioc-values.js';
-import { IOC_TYPES } from '../src/core/model.js';
+import { IOC_MATCHES, IOC_TYPES } from '../src/core/model.js';
 import { iocArb, iocValueArb } from './support/hunt-arbitraries.js';
+
+const LONE_SURROGATE = (codePoint: string) =>
+  `the value contains an unpaired UTF-16 surrogate (${codePoint}), which no log record can hold, so the rule could never match; write the character itself, or both halves of its escape (such as \\uD83D\\uDE00)`;
 
 describe('IP addresses agree with node:net', () => {
   test('IPv4: generated addresses and near-misses', () => {
@@ -116,10 +119,41 @@ describe('checkIocValue messages', () => {
     [['command_line', 'cmd /c echo\u0007'], 'the value contains the control character U+0007; an IOC value is printable text'],
     [['command_line', 'cmd\t/c whoami'], undefined],
     [['process_name', 12345], "YAML read this value as the number 12345; put the process_name value in quotes so it stays text"],
-    [['process_name', 'evil\u202Efdp.exe'], undefined]
+    [['process_name', 'evil\u202Efdp.exe'], undefined],
+    [['process_name', 'susp\uD800.exe'], LONE_SURROGATE('U+D800')],
+    [['command_line', 'cmd \uDC00x', 'contains'], LONE_SURROGATE('U+DC00')],
+    [['url', 'https://example.org/\uDBFF', 'startswith'], LONE_SURROGATE('U+DBFF')],
+    [['domain', '\uDFFF.example.com'], LONE_SURROGATE('U+DFFF')],
+    [['file_path', 'a\uDE00\uD83D'], LONE_SURROGATE('U+DE00')],
+    [['process_name', 'evil\uD83D\uDE00.exe'], undefined]
   ];
   test.each(cases)('%j → %j', (args, expected) => {
     expect(checkIocValue(...args)).toBe(expected);
+  });
+});
+
+describe('lone UTF-16 surrogates: no UTF-8 log can hold one, so a value with one is an error', () => {
+  test('in a regex too, before its syntax is looked at', () => {
+    expect(checkIocValue('command_line', 'evil[\uD800-\uDFFF]', 'regex')).toBe(LONE_SURROGATE('U+D800'));
+    expect(checkIocValue('command_line', 'evil\uD83D\uDE00+', 'regex')).toBeUndefined();
+  });
+
+  const SURROGATE_CHECKED_TYPES = IOC_TYPES.filter((t) => t !== 'network_port');
+  test('property: a lone surrogate anywhere in a value is named, whatever the type and match', () => {
+    const printable = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '/', '\\', ' ', '-', '\u00e9', '\u{1F600}'), maxLength: 8 });
+    const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.constantFrom(...SURROGATE_CHECKED_TYPES), fc.constantFrom(...IOC_MATCHES), printable, lone, printable, (type, match, before, half, after) => {
+        // A high half followed by a low one would be a pair, not a lone surrogate.
+        fc.pre(!/^[\uDC00-\uDFFF]/.test(after) || !/[\uD800-\uDBFF]$/.test(half));
+        const value = `${before}${half}${after}`.trim();
+        fc.pre(value !== '' && /\p{Cs}/u.test(value));
+        const problem = checkIocValue(type, value, match);
+        if (match !== 'exact' && ['hash_md5', 'hash_sha1', 'hash_sha256'].includes(type)) return;
+        expect(problem).toBe(LONE_SURROGATE(`U+${/\p{Cs}/u.exec(value)![0].charCodeAt(0).toString(16).toUpperCase()}`));
+      }),
+      { numRuns: 400 }
+    );
   });
 });
 

@@ -196,6 +196,60 @@ describe('cross-references and other semantic rules', () => {
   });
 });
 
+describe('IOC values with a lone UTF-16 surrogate', () => {
+  const MESSAGE = (codePoint: string) =>
+    `the value contains an unpaired UTF-16 surrogate (${codePoint}), which no log record can hold, so the rule could never match; write the character itself, or both halves of its escape (such as \\uD83D\\uDE00)`;
+  const yaml = (value: string) =>
+    [
+      'hunt: { name: n, hypothesis: h, analyst: a, date: "2026-04-08", peak_phase: Scoped }',
+      'data_sources:',
+      '  - { name: EDR, type: endpoint }',
+      'findings:',
+      '  - tactic: Execution',
+      '    technique: T1059',
+      '    confirmed: true',
+      '    description: d',
+      '    data_source_ref: EDR',
+      '    iocs:',
+      '      - type: process_name',
+      `        value: ${value}`,
+      '      - { type: command_line, value: "whoami /all" }',
+      'verdict: v'
+    ].join('\n');
+
+  test('YAML "\\uD800" in a value: an error at the value, and no report', () => {
+    const result = parseHuntReport(yaml('"susp\\uD800.exe"'), 'lone.yaml');
+    expect(result.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity}: ${d.message}`)).toEqual([
+      `lone.yaml:12:16 error: findings[0].iocs[0].value: ${MESSAGE('U+D800')}`
+    ]);
+    expect(result.report).toBeUndefined();
+  });
+
+  test('JSON "\\udc00" in a value: an error at the value', () => {
+    const json = JSON.stringify(
+      { ...report({ iocs: [{ type: 'ip', value: '203.0.113.47' }, { type: 'domain', value: 'x\udc00.example.com' }] }) },
+      null,
+      2
+    );
+    const result = parseHuntReport(json, 'lone.json');
+    const line = json.split('\n').findIndex((l) => l.includes('\\udc00')) + 1;
+    const column = json.split('\n')[line - 1]!.indexOf('"x') + 1;
+    expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.severity}: ${d.message}`)).toEqual([
+      `${line}:${column} error: findings[0].iocs[1].value: ${MESSAGE('U+DC00')}`
+    ]);
+  });
+
+  test('a surrogate pair (an emoji, escaped or not) is a character like any other', () => {
+    expect(parseHuntReport(yaml('"evil\\uD83D\\uDE00.exe"'), 'pair.yaml').diagnostics).toEqual([]);
+    expect(parseHuntReport(yaml('"evil\u{1F600}.exe"'), 'pair.yaml').diagnostics).toEqual([]);
+  });
+
+  test('names and prose may hold one: every backend escapes them, none matches on them', () => {
+    const text = yaml('evil.exe').replace('description: d', 'description: "d\\uD800"');
+    expect(parseHuntReport(text, 'prose.yaml').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('did-you-mean hints', () => {
   test('edit distance counts a transposition as one edit', () => {
     expect(editDistance('analsyt', 'analyst')).toBe(1);

@@ -82,6 +82,8 @@ export function isEmailAddress(s: string): boolean {
 /** Control characters other than tab (C0, DEL, C1) plus the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/;
 const LINE_BREAK = /[\n\r\u2028\u2029\u0085]/;
+/** Half of a surrogate pair without its other half: only a `\uD83D`-style escape can produce one. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function describeChar(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -221,6 +223,11 @@ export function checkIocValue(type: IocType, value: string | number, match: IocM
     return LINE_BREAK.test(control[0])
       ? `the value contains a line break; an IOC is a single line, so this is usually a paste error (a '|' block keeps line breaks: write the value on one line)`
       : `the value contains the control character ${describeChar(control[0])}; an IOC value is printable text`;
+  }
+  // Logs are UTF-8, which cannot encode a lone surrogate: a rule matching one could never fire.
+  const surrogate = LONE_SURROGATE.exec(value);
+  if (surrogate) {
+    return `the value contains an unpaired UTF-16 surrogate (${describeChar(surrogate[0])}), which no log record can hold, so the rule could never match; write the character itself, or both halves of its escape (such as \\uD83D\\uDE00)`;
   }
   if (match === 'regex') return checkPortableRegex(value);
   switch (type) {
