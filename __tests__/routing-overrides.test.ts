@@ -205,8 +205,8 @@ describe('each backend\'s names are checked where the mapping file declares them
     ['logsources:\n  process_creation:\n    spl: { source: Endpoint }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint')}`],
     ['logsources:\n  process_creation:\n    spl: { source: Endpoint.Process-es }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint.Process-es')}`],
     ['logsources:\n  process_creation:\n    spl: { source: Endpoint. }\n', `3:20 error: logsources.process_creation.spl.source: ${SPL_SOURCE('Endpoint.')}`],
-    ['logsources:\n  process_creation:\n    sql: { table: lake..edr }\n', '3:19 error: logsources.process_creation.sql.table: SQL name "lake..edr" has an empty part between dots'],
-    ['routes:\n  process_name:\n    "*":\n      sql: proc.\n', '4:12 error: routes.process_name.*.sql: SQL name "proc." has an empty part between dots'],
+    ['logsources:\n  process_creation:\n    sql: { table: lake..edr }\n', '3:19 error: logsources.process_creation.sql.table: SQL name "lake..edr" has an empty part (two dots in a row, or a dot at the end)'],
+    ['routes:\n  process_name:\n    "*":\n      sql: proc.\n', '4:12 error: routes.process_name.*.sql: SQL name "proc." has an empty part (two dots in a row, or a dot at the end)'],
     ['routes:\n  process_name:\n    endpoint:\n      spl: "proc name"\n', '4:12 error: routes.process_name.endpoint.spl: must be a name of letters, digits, "_", "." or "-", starting with a letter or "_"']
   ])('%j', (source, expected) => {
     expect(located(source)).toEqual([expected]);

@@ -59,7 +59,7 @@ function splSourceProblem(value: string): string | undefined {
  * a trailing ".") would be an empty identifier, which names no table or column.
  */
 function sqlNameProblem(value: string): string | undefined {
-  return value.split('.').some((p) => p === '') ? `SQL name ${JSON.stringify(value)} has an empty part between dots` : undefined;
+  return value.split('.').some((p) => p === '') ? `SQL name ${JSON.stringify(value)} has an empty part (two dots in a row, or a dot at the end)` : undefined;
 }
 
 // KQL names need no rule of their own: kqlIdentifier brackets whatever is not a plain identifier.
