@@ -112,7 +112,7 @@ describe('convert --enrich', () => {
     expect(md).toContain('# LLM enrichment: One\n');
     for (const heading of ['## Detection gaps', '## Related techniques', '## Hunting pivots', '## False-positive tuning']) expect(md).toContain(`\n${heading}\n`);
     expect(md).toContain('**Hash\\-only evasion**: A renamed proxy binary evades the process\\-name match\\.');
-    expect(md).toContain('[T1550.004](https://attack.mitre.org/techniques/T1550/004/)');
+    expect(md).toContain('[T1550\\.004](https://attack.mitre.org/techniques/T1550/004/)');
     expect(md).toContain('- Allow\\-list the corporate egress proxy\\.');
     const manifest = JSON.parse(files['.peak-to-sigma-manifest.json']!);
     expect(manifest.files['one/enrichment.md'].source).toBe('hunts/one.yaml');
