@@ -50,6 +50,16 @@ export function splFieldNameProblem(name: string): string | undefined {
     : `SPL field name ${JSON.stringify(name)} must start with a letter or _ and contain only letters, digits, _ and .`;
 }
 
+const DATA_MODEL_PART = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why `source` is not a CIM `Model.Dataset` (or `Model.Parent.Dataset`) for `| datamodel`, or undefined. */
+export function splDataModelProblem(source: string): string | undefined {
+  const parts = source.split('.');
+  return parts.length >= 2 && parts.every((p) => DATA_MODEL_PART.test(p))
+    ? undefined
+    : `SPL source must be a CIM data model dataset such as Endpoint.Processes (Model.Dataset: parts of letters, digits and _, separated by "."), got ${JSON.stringify(source)}`;
+}
+
 export function splFieldName(name: string): string {
   const problem = splFieldNameProblem(name);
   if (problem !== undefined) throw new RangeError(problem);

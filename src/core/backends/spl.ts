@@ -13,7 +13,7 @@
  * `(?i)` PCRE of the escaped literal, and `cidrmatch()`.
  */
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
-import { isSearchTermSafe, pcreLiteral, splCommentText, splFieldName, splString } from './spl-literal.js';
+import { isSearchTermSafe, pcreLiteral, splCommentText, splDataModelProblem, splFieldName, splString } from './spl-literal.js';
 
 const HEADER_WIDTH = 100;
 const INDENT = '    ';
@@ -191,10 +191,9 @@ function conditionClause(condition: Condition): string[] {
 
 /** `Model.Dataset` (or `Model.Parent.Dataset`) → the `datamodel` command's model and dataset names. */
 function dataModel(source: string): { model: string; dataset: string } {
+  const problem = splDataModelProblem(source);
+  if (problem !== undefined) throw new RangeError(problem);
   const parts = source.split('.');
-  if (parts.length < 2 || !parts.every((p) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) {
-    throw new RangeError(`SPL source must be a CIM data model dataset such as Endpoint.Processes, got ${JSON.stringify(source)}`);
-  }
   return { model: parts[0]!, dataset: parts[parts.length - 1]! };
 }
 

@@ -1,6 +1,6 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { splFieldNameProblem } from '../backends/spl-literal.js';
+import { splDataModelProblem, splFieldNameProblem } from '../backends/spl-literal.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { suggest } from '../hunt/suggest.js';
 import { DATA_SOURCE_TYPES, IOC_MATCHES, IOC_TYPES, KQL_FLAVORS, type DataSourceType, type IocType, type KqlFlavor } from '../model.js';
@@ -45,15 +45,6 @@ function backendName(problem: (value: string) => string | undefined) {
   });
 }
 
-/** What `renderSpl` accepts as a source: a CIM `Model.Dataset` (or `Model.Parent.Dataset`), each part an SPL word. */
-const SPL_DATA_MODEL_PART = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function splSourceProblem(value: string): string | undefined {
-  const parts = value.split('.');
-  return parts.length >= 2 && parts.every((p) => SPL_DATA_MODEL_PART.test(p))
-    ? undefined
-    : `SPL source must be a CIM data model dataset such as Endpoint.Processes (Model.Dataset: parts of letters, digits and _, separated by "."), got ${JSON.stringify(value)}`;
-}
-
 /**
  * Databricks names are quoted part by part at each ".", so any part is safe; an empty one (`a..b`,
  * a trailing ".") would be an empty identifier, which names no table or column.
@@ -64,7 +55,7 @@ function sqlNameProblem(value: string): string | undefined {
 
 // KQL names need no rule of their own: kqlIdentifier brackets whatever is not a plain identifier.
 const splName = backendName(splFieldNameProblem);
-const splSource = backendName(splSourceProblem);
+const splSource = backendName(splDataModelProblem);
 const sqlName = backendName(sqlNameProblem);
 
 function fieldOverride(fieldName: z.ZodType<string>) {
