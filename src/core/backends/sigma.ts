@@ -1,4 +1,4 @@
-import { Document, type Scalar, type ScalarTag } from 'yaml';
+import { Document, type DocumentOptions, type Scalar, type ScalarTag, type SchemaOptions } from 'yaml';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
 import { escapeSigmaLiteral } from './sigma-string.js';
 
@@ -199,9 +199,127 @@ const escapedString: ScalarTag = {
   stringify: (item: Scalar) => doubleQuoted(String(item.value))
 };
 
+const documentOptions: DocumentOptions & SchemaOptions = { version: '1.1', customTags: (tags) => [escapedString, ...tags] };
+
 /** YAML text for a Sigma rule: YAML 1.1-safe, no line folding, LF only, one trailing newline. */
 export function toYaml(value: unknown): string {
-  const doc = new Document(value, { version: '1.1', customTags: (tags) => [escapedString, ...tags] });
+  return directYaml(value) ?? libraryYaml(value);
+}
+
+function libraryYaml(value: unknown): string {
+  const doc = new Document(value, documentOptions);
   const text = doc.toString({ lineWidth: 0, indentSeq: true });
   return `${text.replace(/\n+$/, '')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct emission. Building and stringifying a yaml Document was most of the time spent on a Sigma
+// rule, for a fixed shape: block maps and lists of scalars. The functions below write that text
+// directly, making the same choices as the yaml library's stringifier with the options above
+// (plain when the 1.1 schema would read the text back as a string, else single or double quotes;
+// multi-line text as a `|-` literal block). Whatever they are not sure of — other value types,
+// keys that would need quotes across lines or `? ` — returns undefined, and the library writes
+// the whole rule, so the bytes never depend on which path wrote them.
+
+/** yaml's test for text it will not write as a plain scalar (stringifyString.ts, `plainString`). */
+const PLAIN_UNSAFE = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+
+let resolvesAsOtherType: RegExp[] | undefined;
+
+/** The tests of the 1.1 schema's non-string tags: a plain scalar matching one would not read back as text. */
+function otherTypeTests(): RegExp[] {
+  if (!resolvesAsOtherType) {
+    const schema = new Document(null, documentOptions).schema;
+    resolvesAsOtherType = [...schema.tags, ...(schema.compat ?? [])]
+      .filter((tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test)
+      .map((tag) => tag.test!);
+  }
+  return resolvesAsOtherType;
+}
+
+/**
+ * Text that the 1.1 schema's non-string tags can match starts like this (null `~`, bools, digits and
+ * signs, `.inf`, exponents like `e3`, merge `<<`); anything else skips the tests, which is most text.
+ */
+const MAY_RESOLVE_OTHERWISE = /^(?:$|[~NnYyTtOoFfEe0-9+\-.<])/;
+
+/** A single-line string (or one that needsDoubleQuotes), as a key or a value. */
+function inlineScalar(value: string, escaped: boolean): string {
+  if (escaped) return doubleQuoted(value);
+  if (!PLAIN_UNSAFE.test(value) && !(MAY_RESOLVE_OTHERWISE.test(value) && otherTypeTests().some((test) => test.test(value)))) return value;
+  // yaml prefers single quotes only for text with double quotes and no single ones; it needs no escapes then.
+  return value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value);
+}
+
+/** A value whose block content (if any) is indented by `indent`. */
+function valueScalar(value: unknown, indent: string): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const escaped = needsDoubleQuotes(value);
+  if (escaped || !value.includes('\n')) return inlineScalar(value, escaped);
+  // needsDoubleQuotes has ruled out edge newlines and edge spaces on any line: yaml writes a `|-` literal block.
+  return `|-\n${indent}${value.replace(/\n+/g, `$&${indent}`)}`;
+}
+
+function keyScalar(key: string, indent: string): string | undefined {
+  const escaped = needsDoubleQuotes(key);
+  if ((key.includes('\n') && !escaped) || (indent === '' && DOCUMENT_MARKER.test(key))) return undefined;
+  const text = inlineScalar(key, escaped);
+  // A longer implicit key becomes an explicit `? key` in yaml.
+  return text.length > 1024 ? undefined : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A non-empty block map whose keys sit at `indent`, its first line without the indent. */
+function blockMap(map: Record<string, unknown>, indent: string): string | undefined {
+  let out = '';
+  for (const key of Object.keys(map)) {
+    const keyText = keyScalar(key, indent);
+    const value = valueAfterKey(map[key], indent);
+    if (keyText === undefined || value === undefined) return undefined;
+    out += `${out === '' ? '' : `\n${indent}`}${keyText}:${value}`;
+  }
+  return out === '' ? undefined : out;
+}
+
+/** What follows `key:` in a map at `indent`: the value inline, or its block collection on the next lines. */
+function valueAfterKey(value: unknown, indent: string): string | undefined {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return ' []';
+    const seq = blockSeq(value, inner);
+    return seq === undefined ? undefined : `\n${inner}${seq}`;
+  }
+  if (isPlainObject(value)) {
+    if (Object.keys(value).length === 0) return ' {}';
+    const map = blockMap(value, inner);
+    return map === undefined ? undefined : `\n${inner}${map}`;
+  }
+  const scalar = valueScalar(value, inner);
+  return scalar === undefined ? undefined : ` ${scalar}`;
+}
+
+/** A non-empty block sequence whose dashes sit at `indent` (indentSeq), its first line without the indent. */
+function blockSeq(items: readonly unknown[], indent: string): string | undefined {
+  const inner = `${indent}  `;
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const text = isPlainObject(item) && Object.keys(item).length > 0 ? blockMap(item, inner) : Array.isArray(item) || isPlainObject(item) ? undefined : valueScalar(item, inner);
+    if (text === undefined) return undefined;
+    out += `${i === 0 ? '' : `\n${indent}`}- ${text}`;
+  }
+  return out;
+}
+
+function directYaml(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const text = blockMap(value, '');
+  return text === undefined ? undefined : `${text}\n`;
 }
