@@ -1,7 +1,7 @@
 import type { RepoRef } from './event.js';
 import type { GitHubClient } from './github-client.js';
 
-/** The commit-status context; make exactly this name the required check (docs/action.md). */
+/** The commit-status context; make exactly this name the required check (README, "Required check"). */
 export const STATUS_CONTEXT = 'peak-to-sigma';
 
 export interface VerdictInput {
