@@ -5,6 +5,7 @@
  * Matching is case-insensitive throughout (`=~`, `in~`, `contains`, `startswith`, `endswith`,
  * `(?i)` regexes). `has` is never used: it matches whole terms only, not substrings.
  */
+import { lineCommentText, orOperands } from './condition-terms.js';
 import type { Condition, FieldMatch, KqlFlavor, PlannedRule, RenderOptions } from '../model.js';
 import { kqlIdentifier, kqlString } from './kql-literal.js';
 
@@ -20,20 +21,9 @@ const HEADER_WIDTH = 100;
 const PROJECT_WIDTH = 100;
 const INDENT = '    ';
 
-/**
- * Comment text that cannot end its `//` line: Kusto ends a comment at CR, LF, U+2028 and U+2029,
- * so every control, separator and invisible format character collapses to one space.
- */
-function commentText(text: string): string {
-  return text
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
-
 function header(rule: PlannedRule, flavor: KqlFlavor): string[] {
   const m = rule.meta;
-  const title = `// ── ${commentText(`${m.technique.id}: ${m.title}`)} ──`;
+  const title = `// ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
   const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
   const named = m.technique.name !== '' && m.technique.name !== m.technique.id;
   const technique = named ? `${m.technique.id} ${m.technique.name}` : m.technique.id;
@@ -43,7 +33,7 @@ function header(rule: PlannedRule, flavor: KqlFlavor): string[] {
     `ATT&CK: ${technique} — ${m.tactic.name}`,
     `Rule id: ${m.ruleId} | Target: ${FLAVOR_LABELS[flavor]}`
   ];
-  return [`${title}${ruler}`, ...lines.map((line) => `// ${commentText(line)}`)];
+  return [`${title}${ruler}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
 }
 
 function numberLiteral(value: number): string {
@@ -70,42 +60,13 @@ function renderMatch(match: FieldMatch): string {
 }
 
 /** The key under which OR-ed equalities on one field collapse into one `in~`/`in` list. */
-function equalityKey(c: Condition): string | undefined {
-  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
-  return `${typeof c.value}\u0000${c.field}`;
-}
-
-/**
- * The terms of an OR, with ≥2 equalities on the same field (same value type) merged into one
- * `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers) at the place of the first one.
- */
+/** OR terms, with ≥2 equalities on one field merged into `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers). */
 function orTerms(children: Condition[]): string[] {
-  const groups = new Map<string, FieldMatch[]>();
-  for (const child of children) {
-    const key = equalityKey(child);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
-  }
-  const terms: string[] = [];
-  const emitted = new Set<string>();
-  for (const child of children) {
-    const key = equalityKey(child);
-    const group = key === undefined ? undefined : groups.get(key);
-    if (key === undefined || group === undefined || group.length < 2) {
-      terms.push(renderOperand(child));
-      continue;
-    }
-    if (emitted.has(key)) continue;
-    emitted.add(key);
-    const first = group[0]!;
-    const values = [...new Set(group.map((m) => m.value))];
-    if (values.length === 1) {
-      terms.push(renderMatch(first));
-      continue;
-    }
-    const list = values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
-    terms.push(`${kqlIdentifier(first.field)} ${typeof first.value === 'number' ? 'in' : 'in~'} (${list})`);
-  }
-  return terms;
+  return orOperands(children).map((operand) => {
+    if (operand.kind === 'single') return renderOperand(operand.condition);
+    const list = operand.values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
+    return `${kqlIdentifier(operand.first.field)} ${typeof operand.first.value === 'number' ? 'in' : 'in~'} (${list})`;
+  });
 }
 
 /** The children of an and/or, with nested nodes of the same kind spliced in (same meaning, fewer parentheses). */

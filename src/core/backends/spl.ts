@@ -13,6 +13,7 @@
  * `(?i)` PCRE of the escaped literal, and `cidrmatch()`.
  */
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
+import { orOperands } from './condition-terms.js';
 import { isSearchTermSafe, pcreLiteral, splCommentText, splDataModelProblem, splFieldName, splString } from './spl-literal.js';
 
 const HEADER_WIDTH = 100;
@@ -121,34 +122,11 @@ const WHERE: Dialect = {
   or: 'OR'
 };
 
-function equalityKey(c: Condition): string | undefined {
-  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
-  return `${typeof c.value}\u0000${c.field}`;
-}
-
 function orTerms(children: Condition[], dialect: Dialect): string[] {
-  const groups = new Map<string, FieldMatch[]>();
-  if (dialect.list !== undefined) {
-    for (const child of children) {
-      const key = equalityKey(child);
-      if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
-    }
-  }
-  const terms: string[] = [];
-  const emitted = new Set<string>();
-  for (const child of children) {
-    const key = equalityKey(child);
-    const group = key === undefined ? undefined : groups.get(key);
-    if (key === undefined || group === undefined || group.length < 2 || dialect.list === undefined) {
-      terms.push(renderOperand(child, dialect));
-      continue;
-    }
-    if (emitted.has(key)) continue;
-    emitted.add(key);
-    const values = [...new Set(group.map((m) => m.value))];
-    terms.push(values.length === 1 ? dialect.match(group[0]!) : dialect.list(group[0]!.field, values));
-  }
-  return terms;
+  // Lists come back only when the dialect has a list form.
+  return orOperands(children, dialect.list !== undefined).map((operand) =>
+    operand.kind === 'single' ? renderOperand(operand.condition, dialect) : dialect.list!(operand.first.field, operand.values)
+  );
 }
 
 /** The terms of a boolean node, or one term for a leaf. Empty AND/OR force `| where` (true()/false()). */

@@ -7,19 +7,12 @@
  * so `%` and `_` in IOC values need no escaping. CIDR: Spark SQL has no CIDR function, so IPv4 is an
  * exact arithmetic range test on the dotted quad and IPv6 a text-prefix match that the header notes.
  */
+import { lineCommentText, orOperands } from './condition-terms.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
 import { databricksIdentifier, databricksNumber, databricksQualifiedName, databricksString } from './sql-literal.js';
 
 const HEADER_WIDTH = 100;
 const INDENT = '  ';
-
-/** Comment text that cannot end its `--` line or hide characters: controls and separators become spaces. */
-function commentText(text: string): string {
-  return text
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
 
 // ---------------------------------------------------------------------------------------------
 // CIDR
@@ -158,43 +151,15 @@ function renderMatch(match: FieldMatch, state: RenderState): string {
   }
 }
 
-function equalityKey(c: Condition): string | undefined {
-  if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
-  return `${typeof c.value}\u0000${c.field}`;
-}
-
-/** OR terms, with ≥2 equalities on one field merged into one `IN` list at the place of the first. */
+/** OR terms, with ≥2 equalities on one field merged into one `IN` list. */
 function orTerms(children: Condition[], state: RenderState): string[] {
-  const groups = new Map<string, FieldMatch[]>();
-  for (const child of children) {
-    const key = equalityKey(child);
-    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), child as FieldMatch]);
-  }
-  const terms: string[] = [];
-  const emitted = new Set<string>();
-  for (const child of children) {
-    const key = equalityKey(child);
-    const group = key === undefined ? undefined : groups.get(key);
-    if (key === undefined || group === undefined || group.length < 2) {
-      terms.push(renderOperand(child, state));
-      continue;
-    }
-    if (emitted.has(key)) continue;
-    emitted.add(key);
-    const first = group[0]!;
-    const values = [...new Set(group.map((m) => m.value))];
-    if (values.length === 1) {
-      terms.push(renderMatch(first, state));
-      continue;
-    }
-    const field = databricksQualifiedName(first.field);
-    terms.push(
-      typeof first.value === 'number'
-        ? `${field} IN (${values.map((v) => databricksNumber(v as number)).join(', ')})`
-        : `lower(${field}) IN (${values.map((v) => `lower(${databricksString(v as string)})`).join(', ')})`
-    );
-  }
-  return terms;
+  return orOperands(children).map((operand) => {
+    if (operand.kind === 'single') return renderOperand(operand.condition, state);
+    const field = databricksQualifiedName(operand.first.field);
+    return typeof operand.first.value === 'number'
+      ? `${field} IN (${operand.values.map((v) => databricksNumber(v as number)).join(', ')})`
+      : `lower(${field}) IN (${operand.values.map((v) => `lower(${databricksString(v as string)})`).join(', ')})`;
+  });
 }
 
 /** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
@@ -239,7 +204,7 @@ function conditionLines(condition: Condition, state: RenderState): string[] {
 
 function header(rule: PlannedRule, notes: string[]): string[] {
   const m = rule.meta;
-  const title = `-- ── ${commentText(`${m.technique.id}: ${m.title}`)} ──`;
+  const title = `-- ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
   const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
   const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
   const lines = [
@@ -249,7 +214,7 @@ function header(rule: PlannedRule, notes: string[]): string[] {
     `Rule id: ${m.ruleId} | Target: Databricks SQL`,
     ...notes.map((note) => `Note: ${note}`)
   ];
-  return [`${title}${ruler}`, ...lines.map((line) => `-- ${commentText(line)}`)];
+  return [`${title}${ruler}`, ...lines.map((line) => `-- ${lineCommentText(line)}`)];
 }
 
 /** Render one planned rule as a Databricks SQL query (LF line ends, one trailing newline, deterministic). */
