@@ -84,13 +84,23 @@ export function convertHunts(inputs: readonly HuntInput[], options: ConvertOptio
 
 interface Converted {
   result: HuntResult;
-  parsed: ParsedHunt;
+  locate: ParsedHunt['locate'];
+}
+
+/**
+ * Positions for the rare diagnostics made after a hunt is converted (clashes between hunts). The
+ * parsed document behind `ParsedHunt.locate` is large; keeping one per hunt until every hunt is
+ * converted made the garbage collector copy all of them, so the file is parsed again if needed.
+ */
+function relocator(input: HuntInput, catalogue: AttackCatalogue): ParsedHunt['locate'] {
+  let locate: ParsedHunt['locate'] | undefined;
+  return (path) => (locate ??= parseHuntReport(input.source, input.file, catalogue).locate)(path);
 }
 
 function convertOne(input: HuntInput, options: ConvertOptions, catalogue: AttackCatalogue, routing: RoutingTable): Converted {
   const parsed = parseHuntReport(input.source, input.file, catalogue);
   const result: HuntResult = { file: input.file, rules: [], files: [], diagnostics: [...parsed.diagnostics] };
-  const done = { result, parsed };
+  const done = { result, locate: relocator(input, catalogue) };
   const report = parsed.report;
   if (!report || hasErrors(parsed.diagnostics)) return done;
   result.report = report;
@@ -123,7 +133,7 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
         content = render(rule, renderOptions);
       } catch (err) {
         result.diagnostics.push(
-          locatedError(input.file, parsed, ['findings', rule.meta.findingIndex], `cannot render the ${format} rule for ${rule.logsourceKey}: ${err instanceof Error ? err.message : String(err)}`)
+          locatedError(input.file, parsed.locate, ['findings', rule.meta.findingIndex], `cannot render the ${format} rule for ${rule.logsourceKey}: ${err instanceof Error ? err.message : String(err)}`)
         );
         continue;
       }
@@ -135,7 +145,7 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
   if (options.formats.includes('navigator')) {
     report.findings.forEach((finding, index) => {
       const cell = attackCell(catalogue, finding.technique, finding.tactic);
-      if (!cell.ok) result.diagnostics.push(locatedWarning(input.file, parsed, ['findings', index, 'technique'], `left out of the Navigator layer: ${cell.reason}`));
+      if (!cell.ok) result.diagnostics.push(locatedWarning(input.file, parsed.locate, ['findings', index, 'technique'], `left out of the Navigator layer: ${cell.reason}`));
     });
     const layer = huntLayer(report, plan.rules, { catalogue, file: input.file, ruleFiles });
     files.push({ path: `${slug}/${NAVIGATOR_FILE}`, content: serializeLayer(layer), source: input.file, format: 'navigator' });
@@ -143,7 +153,7 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
 
   const escaping = files.find((f) => !isContainedRelativePath(f.path));
   if (escaping) {
-    result.diagnostics.push(locatedError(input.file, parsed, ['hunt'], `output path ${JSON.stringify(escaping.path)} would leave the output directory`));
+    result.diagnostics.push(locatedError(input.file, parsed.locate, ['hunt'], `output path ${JSON.stringify(escaping.path)} would leave the output directory`));
   }
   if (!hasErrors(result.diagnostics)) result.files = files.sort((a, b) => comparePaths(a.path, b.path));
   return done;
@@ -179,9 +189,9 @@ function rejectClashingHunts(converted: readonly Converted[]): void {
     }
     for (const [key, group] of groups) {
       if (group.length < 2) continue;
-      for (const { result, parsed } of group) {
+      for (const { result, locate } of group) {
         const others = group.filter((c) => c.result !== result).map((c) => c.result.file);
-        result.diagnostics.push(locatedError(result.file, parsed, at, message(key, others.join(', '))));
+        result.diagnostics.push(locatedError(result.file, locate, at, message(key, others.join(', '))));
         result.files = [];
       }
     }
@@ -198,10 +208,10 @@ function rejectClashingHunts(converted: readonly Converted[]): void {
   );
 }
 
-function locatedError(file: string, parsed: ParsedHunt, path: (string | number)[], message: string): Diagnostic {
-  return { file, ...parsed.locate(path), severity: 'error', message, path };
+function locatedError(file: string, locate: ParsedHunt['locate'], path: (string | number)[], message: string): Diagnostic {
+  return { file, ...locate(path), severity: 'error', message, path };
 }
 
-function locatedWarning(file: string, parsed: ParsedHunt, path: (string | number)[], message: string): Diagnostic {
-  return { file, ...parsed.locate(path), severity: 'warning', message, path };
+function locatedWarning(file: string, locate: ParsedHunt['locate'], path: (string | number)[], message: string): Diagnostic {
+  return { file, ...locate(path), severity: 'warning', message, path };
 }

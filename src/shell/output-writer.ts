@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, hasErrors } from '../core/diagnostics.js';
 import {
@@ -16,7 +16,8 @@ import { isContainedRelativePath } from '../core/paths.js';
  * Applies a planned output tree to a directory on disk (DESIGN.md §6). Every check happens before
  * the first write: a conflict (a hand-edited file, a file the tool never wrote, a corrupt
  * manifest) or an unsafe path (a symlink, a file where a directory belongs) means nothing is
- * written at all. Files are replaced atomically (temp file + rename) and never outside `outDir`.
+ * written at all. Files are replaced atomically (temp file + rename) and never outside `outDir`;
+ * a directory that does not exist yet is built whole under a temporary name and renamed into place.
  */
 
 export interface WriteOutcome {
@@ -96,17 +97,26 @@ export function writeOutputs(request: WriteRequest): WriteOutcome {
   if (hasErrors(outcome.diagnostics) || (plan.conflicts.length && !request.force)) return outcome;
 
   const newManifestText = serializeManifest(plan.manifest);
+  const visible = new Set<string>();
+  const staging = new Staging(root);
   try {
+    if (plan.write.length > 0 && rootKind === 'missing') mkdirSync(root, { recursive: true });
     const created = new Set<string>();
     for (const file of plan.write) {
+      const missing = tree.missingDirectory(file.path);
+      if (missing !== undefined) {
+        staging.write(missing, file.path, file.content);
+        continue;
+      }
       const dir = dirname(join(root, file.path));
       if (!created.has(dir)) {
         mkdirSync(dir, { recursive: true });
         created.add(dir);
       }
       writeAtomically(root, file.path, file.content);
-      outcome.written.push(file.path);
+      visible.add(file.path);
     }
+    staging.publish((paths) => paths.forEach((path) => visible.add(path)));
     for (const path of plan.delete) {
       unlinkSync(join(root, path));
       outcome.deleted.push(path);
@@ -117,11 +127,75 @@ export function writeOutputs(request: WriteRequest): WriteOutcome {
       writeAtomically(root, MANIFEST_FILE, newManifestText);
     }
   } catch (err) {
+    staging.discard();
+    outcome.written = plan.write.map((f) => f.path).filter((path) => visible.has(path));
     outcome.diagnostics.push(problem('', `writing the outputs failed part-way: ${err instanceof Error ? err.message : String(err)}`));
     return outcome;
   }
+  outcome.written = plan.write.map((f) => f.path);
   outcome.applied = true;
   return outcome;
+}
+
+/**
+ * New directories (a new hunt's, or every one on a first run) are filled under a temporary
+ * directory inside the output directory and each renamed into place at the end: readers see the
+ * whole directory or none of it, like temp file + rename per file, with one rename instead of one
+ * per file. Nothing in them was there before, so nothing can be half-replaced.
+ */
+class Staging {
+  private root?: string;
+  /** Missing directory (relative to the output directory) → where it is being built, and its files. */
+  private readonly dirs = new Map<string, { at: string; files: string[] }>();
+  private readonly created = new Set<string>();
+
+  constructor(private readonly outDir: string) {}
+
+  write(missing: string, path: string, content: string): void {
+    let dir = this.dirs.get(missing);
+    if (!dir) {
+      this.root ??= makeTempDirectory(this.outDir);
+      dir = { at: join(this.root, String(this.dirs.size)), files: [] };
+      mkdirSync(dir.at);
+      this.created.add(dir.at);
+      this.dirs.set(missing, dir);
+    }
+    const target = join(dir.at, path.slice(missing.length + 1));
+    const parent = dirname(target);
+    if (!this.created.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      this.created.add(parent);
+    }
+    writeFileSync(target, content, { encoding: 'utf8', flag: 'wx' });
+    dir.files.push(path);
+  }
+
+  /** Renames every built directory into place; `published` hears which files each one made visible. */
+  publish(published: (paths: string[]) => void): void {
+    if (!this.root) return;
+    for (const [missing, dir] of this.dirs) {
+      renameSync(dir.at, join(this.outDir, missing));
+      published(dir.files);
+    }
+    rmdirSync(this.root);
+    this.root = undefined;
+  }
+
+  /** After a failure: what was built and not yet published goes. */
+  discard(): void {
+    if (!this.root) return;
+    try {
+      rmSync(this.root, { recursive: true, force: true });
+    } catch {
+      // The original error is the one to report; a leftover temp directory is harmless.
+    }
+  }
+}
+
+function makeTempDirectory(outDir: string): string {
+  const dir = join(outDir, `.${process.pid}.${++tempCounter}.peak-to-sigma.tmp`);
+  mkdirSync(dir);
+  return dir;
 }
 
 let tempCounter = 0;
@@ -197,6 +271,14 @@ class TreeInspector {
       if (last && kind !== 'file') return { kind: 'unsafe', reason: `"${shown}" is not a regular file` };
     }
     return { kind: 'file' };
+  }
+
+  /** The outermost directory on the way to `path` (a file path) that does not exist yet, if any. */
+  missingDirectory(path: string): string | undefined {
+    for (let end = path.indexOf('/'); end >= 0; end = path.indexOf('/', end + 1)) {
+      if (this.kindCached(join(this.root, path.slice(0, end))) === 'missing') return path.slice(0, end);
+    }
+    return undefined;
   }
 
   private kindCached(absolute: string): ReturnType<typeof kindOf> {
