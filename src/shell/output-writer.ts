@@ -233,15 +233,12 @@ function removeEmptyDirectories(root: string, deleted: readonly string[]): void 
 }
 
 function kindOf(absolute: string): 'missing' | 'dir' | 'file' | 'symlink' | 'other' {
-  try {
-    const stat = lstatSync(absolute);
-    if (stat.isSymbolicLink()) return 'symlink';
-    if (stat.isDirectory()) return 'dir';
-    return stat.isFile() ? 'file' : 'other';
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw err;
-  }
+  // No exception for a missing path: on a first run that is every new directory.
+  const stat = lstatSync(absolute, { throwIfNoEntry: false });
+  if (!stat) return 'missing';
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'dir';
+  return stat.isFile() ? 'file' : 'other';
 }
 
 /**
