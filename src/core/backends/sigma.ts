@@ -158,6 +158,7 @@ function identifier(field: string): string {
 
 /** PyYAML's printable set, minus the characters it reads as line breaks or strips (NEL, LS, PS, BOM). */
 const NEEDS_ESCAPE = /[^\x09\x0A\x0D\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]|[\u2028\u2029\uFEFF]/u;
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 /** PyYAML resolves these plain scalars to its `value` and `merge` tags, which safe_load cannot construct. */
 const PYYAML_SPECIAL = new Set(['=', '<<']);
 
@@ -167,6 +168,8 @@ const PYYAML_SPECIAL = new Set(['=', '<<']);
  * that a block scalar would not carry exactly through PyYAML (edge newlines, edge spaces on a line).
  */
 function needsDoubleQuotes(value: string): boolean {
+  // Most text is printable ASCII: none of the characters below, so only the special scalars matter.
+  if (PRINTABLE_ASCII.test(value)) return PYYAML_SPECIAL.has(value);
   if (NEEDS_ESCAPE.test(value) || PYYAML_SPECIAL.has(value) || /[\t\r]/.test(value)) return true;
   if (!value.includes('\n')) return false;
   return value.startsWith('\n') || value.endsWith('\n') || value.split('\n').some((line) => line !== line.trim());
