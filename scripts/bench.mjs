@@ -25,10 +25,10 @@ if (!existsSync(cli)) {
 const work = join(root, '.bench');
 const hunts = join(work, 'hunts');
 const usageFile = join(work, 'usage.json');
-// Deleting tens of thousands of files leaves the kernel (ext4) clean-up work that it does later,
-// charged to whichever process writes to the disk next: a run right after `rm -rf` of its output
-// measured ~7 s of system time instead of ~1 s. So earlier outputs are only moved aside (a rename
-// is cheap) and deleted after the last measurement.
+// A run started right after `rm -rf` of its tens of thousands of output files measured ~7 s of
+// system time instead of ~1 s: the file system's clean-up of a mass deletion is billed to whoever
+// writes next. So earlier outputs are only moved aside (a rename is cheap) and deleted after the
+// last measurement.
 mkdirSync(work, { recursive: true });
 for (const name of readdirSync(work)) if (!name.startsWith('trash-')) renameSync(join(work, name), join(work, `trash-${process.pid}-${name}`));
 mkdirSync(hunts);
@@ -76,9 +76,10 @@ console.log(
   `peak-to-sigma bench: ${first.hunts} hunts, ${first.findings} findings, ${first.rules} rules → ${first.files.written.length} files (${process.platform}, node ${process.version})`
 );
 // CPU time is printed too: on a busy machine it shows what wall time would be on an idle one. Its
-// system part is mostly the file system's work, which varies with the disk's state: on an ext4
-// mounted with `discard`, creating the same 22,000 files and directories took from 0.5 s to 3.5 s
-// of system time within minutes.
+// system part is mostly the file system's work, which varies with the disk's state, and not only
+// after deletions: on the 2-core VM this was tuned on, creating the same 22,000 files and
+// directories took anywhere from 0.5 s to 11 s of system time within half an hour. Compare runs
+// made close together, and look at the system column before trusting a fresh-run wall time.
 const cell = (m) =>
   `${m.seconds.toFixed(2).padStart(6)} s ${m.cpuSeconds.toFixed(2).padStart(6)} s ${m.systemSeconds.toFixed(2).padStart(6)} s ${m.rssMiB.toFixed(0).padStart(5)} MiB`;
 console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
