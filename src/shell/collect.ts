@@ -131,6 +131,8 @@ async function readHuntFile(absolute: string, shown: string): Promise<CollectedF
   }
 }
 
+const READ_BATCH = 32;
+
 /**
  * Files are taken as named (whatever their extension). Directories are searched recursively for
  * `*.yml`, `*.yaml` and `*.json`, skipping hidden entries and node_modules. Globs match files only,
@@ -141,14 +143,22 @@ export async function collectHuntFiles(patterns: string[], cwd: string): Promise
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 
-  const add = async (shown: string): Promise<void> => {
-    const absolute = path.resolve(cwd, shown);
-    const identity = await realpath(absolute).catch(() => absolute);
-    if (seen.has(identity)) return;
-    seen.add(identity);
-    const result = await readHuntFile(absolute, shown);
-    if ('bytes' in result) files.push(result);
-    else diagnostics.push(result);
+  /** Reads files in batches (each read is several thread-pool round trips); order and de-duplication follow the list. */
+  const addAll = async (shownList: readonly string[]): Promise<void> => {
+    for (let i = 0; i < shownList.length; i += READ_BATCH) {
+      const batch = shownList.slice(i, i + READ_BATCH).map((shown) => ({ shown, absolute: path.resolve(cwd, shown) }));
+      const identities = await Promise.all(batch.map(({ absolute }) => realpath(absolute).catch(() => absolute)));
+      const fresh = batch.filter((_, k) => {
+        const identity = identities[k]!;
+        if (seen.has(identity)) return false;
+        seen.add(identity);
+        return true;
+      });
+      for (const result of await Promise.all(fresh.map(({ shown, absolute }) => readHuntFile(absolute, shown)))) {
+        if ('bytes' in result) files.push(result);
+        else diagnostics.push(result);
+      }
+    }
   };
 
   for (const pattern of patterns) {
@@ -158,7 +168,7 @@ export async function collectHuntFiles(patterns: string[], cwd: string): Promise
       if (!info) {
         const matches = await expandGlob(shown, cwd, diagnostics);
         if (matches.length === 0) diagnostics.push(problem(shown, 'no files match this pattern', 'warning'));
-        for (const match of matches) await add(match);
+        await addAll(matches);
         continue;
       }
     }
@@ -172,9 +182,9 @@ export async function collectHuntFiles(patterns: string[], cwd: string): Promise
     if (info.isDirectory()) {
       const found = (await listFiles(path.resolve(cwd, pattern), diagnostics, shown)).filter((f) => HUNT_FILE_PATTERN.test(f));
       if (found.length === 0) diagnostics.push(problem(shown, 'directory contains no hunt reports (*.yml, *.yaml, *.json)', 'warning'));
-      for (const f of found) await add(shown === '.' ? f : `${shown}/${f}`);
+      await addAll(found.map((f) => (shown === '.' ? f : `${shown}/${f}`)));
     } else if (info.isFile()) {
-      await add(shown);
+      await addAll([shown]);
     } else {
       diagnostics.push(problem(shown, 'not a regular file or directory'));
     }
