@@ -1,11 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { COMMENT_MARKER } from '../src/action/comment.js';
-import { convertHunts } from '../src/core/convert.js';
-import { MANIFEST_FILE, reconcileOutputs, serializeManifest } from '../src/core/manifest.js';
-import { DEFAULT_STATUS_MAP, OUTPUT_FORMATS } from '../src/core/model.js';
+import { MANIFEST_FILE } from '../src/core/manifest.js';
+import { AITM, beaconHunt, generated, OUT, OWNER, REPO, tally, TOKEN, webhooks, workspaceWith } from './support/action-fixtures.js';
 import { FakeGitHub } from './support/fake-github.js';
 import { type ActionRun, BUNDLE, PROJECT_ROOT, runAction } from './support/run-action.js';
 
@@ -16,38 +13,7 @@ import { type ActionRun, BUNDLE, PROJECT_ROOT, runAction } from './support/run-a
  * exact number of API requests.
  */
 
-const require = createRequire(import.meta.url);
-const webhooks = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
-
-const OWNER = 'octo-org';
-const REPO = 'hunts';
-const TOKEN = 'ghs_e2eFakeInstallationToken0123456789';
-const OUT = 'detections';
-
-const AITM = readFileSync(join(PROJECT_ROOT, 'examples', 'hunts', 'aitm-proxy.yaml'), 'utf8');
-
-const BEACON = `hunt:
-  id: H-0107
-  name: "<img src=x onerror=alert(1)> @org/team | x"
-  hypothesis: "Implants beacon to a DGA domain over DNS every 60 seconds."
-  analyst: "R. Hunter"
-  date: "2026-05-02"
-  peak_phase: Validated
-data_sources:
-  - name: "Corporate DNS"
-    type: dns
-findings:
-  - tactic: "Command and Control"
-    technique: "T1071.004"
-    technique_name: "DNS"
-    confirmed: true
-    description: "Periodic TXT lookups for cdn-update.example.net from 14 hosts."
-    data_source_ref: "Corporate DNS"
-    iocs:
-      - type: domain
-        value: "cdn-update.example.net"
-verdict: "Confirmed beaconing; rule deployed."
-`;
+const BEACON = beaconHunt('<img src=x onerror=alert(1)> @org/team | x');
 
 const BROKEN = `hunt:
   name: "Broken hunt"
@@ -63,30 +29,6 @@ finding:
     technique: "T59"
 verdict: "n/a"
 `;
-
-const DEFAULT_OPTIONS = { formats: [...OUTPUT_FORMATS], statusMap: DEFAULT_STATUS_MAP, kqlFlavor: 'xdr' as const, lookbackDays: 7 };
-
-/** What `convert` would have committed for these hunts: the generated files plus the manifest. */
-function generated(hunts: Record<string, string>): Record<string, string> {
-  const conversion = convertHunts(
-    Object.entries(hunts).map(([file, source]) => ({ file, source })),
-    DEFAULT_OPTIONS
-  );
-  const plan = reconcileOutputs(conversion.files, undefined, () => undefined, { sources: 'all' }, false);
-  const files: Record<string, string> = {};
-  for (const f of plan.write) files[`${OUT}/${f.path}`] = f.content;
-  files[`${OUT}/${MANIFEST_FILE}`] = serializeManifest(plan.manifest);
-  return files;
-}
-
-function workspaceWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2s-workspace-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
 
 interface PullRequestSetup {
   fake: FakeGitHub;
@@ -138,12 +80,6 @@ function runPullRequest(setup: PullRequestSetup, inputs: Record<string, string> 
 }
 
 /** Requests per operation, for readable failures. */
-function tally(fake: FakeGitHub): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of fake.requests) counts[r.operation ?? `${r.method} ${r.path}`] = (counts[r.operation ?? `${r.method} ${r.path}`] ?? 0) + 1;
-  return counts;
-}
-
 function ourComments(fake: FakeGitHub) {
   return fake.comments.filter((c) => c.user.type === 'Bot' && c.body.startsWith(COMMENT_MARKER));
 }

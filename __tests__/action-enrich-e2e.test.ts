@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { COMMENT_MARKER } from '../src/action/comment.js';
-import { convertHunts } from '../src/core/convert.js';
-import { MANIFEST_FILE, reconcileOutputs, serializeManifest } from '../src/core/manifest.js';
-import { DEFAULT_STATUS_MAP, OUTPUT_FORMATS } from '../src/core/model.js';
+import { MANIFEST_FILE } from '../src/core/manifest.js';
+import { AITM, beaconHunt, generated, OUT, OWNER, REPO, tally, TOKEN, webhooks, workspaceWith } from './support/action-fixtures.js';
 import { PLAIN_ANSWER } from './support/enrich-fixtures.js';
 import { FakeGitHub } from './support/fake-github.js';
 import { FakeLlm } from './support/fake-llm.js';
-import { type ActionRun, actionManifest, BUNDLE, PROJECT_ROOT, runAction } from './support/run-action.js';
+import { type ActionRun, actionManifest, BUNDLE, runAction } from './support/run-action.js';
 
 /**
  * End-to-end enrichment: the BUILT bundle (dist/index.js) against the fake GitHub and the fake
@@ -18,60 +14,10 @@ import { type ActionRun, actionManifest, BUNDLE, PROJECT_ROOT, runAction } from 
  * requests to each service.
  */
 
-const require = createRequire(import.meta.url);
-const webhooks = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
-
-const OWNER = 'octo-org';
-const REPO = 'hunts';
-const TOKEN = 'ghs_e2eFakeInstallationToken0123456789';
 const LLM_KEY = 'sk-test-action-enrich-0123456789abcdef';
-const OUT = 'detections';
 const BEACON_DIR = `${OUT}/h-0107-c2-beacon-over-dns`;
 
-const AITM = readFileSync(join(PROJECT_ROOT, 'examples', 'hunts', 'aitm-proxy.yaml'), 'utf8');
-const BEACON = `hunt:
-  id: H-0107
-  name: "C2 beacon over DNS"
-  hypothesis: "Implants beacon to a DGA domain over DNS every 60 seconds."
-  analyst: "R. Hunter"
-  date: "2026-05-02"
-  peak_phase: Validated
-data_sources:
-  - name: "Corporate DNS"
-    type: dns
-findings:
-  - tactic: "Command and Control"
-    technique: "T1071.004"
-    technique_name: "DNS"
-    confirmed: true
-    description: "Periodic TXT lookups for cdn-update.example.net from 14 hosts."
-    data_source_ref: "Corporate DNS"
-    iocs:
-      - type: domain
-        value: "cdn-update.example.net"
-verdict: "Confirmed beaconing; rule deployed."
-`;
-
-function generated(hunts: Record<string, string>): Record<string, string> {
-  const conversion = convertHunts(
-    Object.entries(hunts).map(([file, source]) => ({ file, source })),
-    { formats: [...OUTPUT_FORMATS], statusMap: DEFAULT_STATUS_MAP, kqlFlavor: 'xdr', lookbackDays: 7 }
-  );
-  const plan = reconcileOutputs(conversion.files, undefined, () => undefined, { sources: 'all' }, false);
-  const files: Record<string, string> = {};
-  for (const f of plan.write) files[`${OUT}/${f.path}`] = f.content;
-  files[`${OUT}/${MANIFEST_FILE}`] = serializeManifest(plan.manifest);
-  return files;
-}
-
-function workspaceWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'p2s-enrich-workspace-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const BEACON = beaconHunt('C2 beacon over DNS');
 
 const BASE_FILES: Record<string, string> = { 'README.md': '# hunts\n', 'hunts/aitm-proxy.yaml': AITM, ...generated({ 'hunts/aitm-proxy.yaml': AITM }) };
 const HEAD_FILES: Record<string, string> = { ...BASE_FILES, 'hunts/c2-beacon.yaml': BEACON };
@@ -126,12 +72,6 @@ function run(setup: Setup, workspace: string, inputs: Record<string, string>): P
 }
 
 const enrichInputs = (setup: Setup, key = LLM_KEY) => ({ enrich: 'openai', 'enrich-api-key': key, 'enrich-base-url': `${setup.llm.baseUrl}/v1` });
-
-function tally(github: FakeGitHub): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of github.requests) counts[r.operation ?? `${r.method} ${r.path}`] = (counts[r.operation ?? `${r.method} ${r.path}`] ?? 0) + 1;
-  return counts;
-}
 
 const FIRST_RUN = {
   'pulls/list-files': 1,

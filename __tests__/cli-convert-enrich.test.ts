@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runCli } from '../src/cli/dispatch.js';
 import type { CliIO } from '../src/cli/io.js';
 import { PLAIN_ANSWER } from './support/enrich-fixtures.js';
 import { FakeLlm } from './support/fake-llm.js';
+import { readTree } from './support/files.js';
 
 /**
  * `peak-to-sigma convert --enrich` against a local stand-in for the provider APIs: what is
@@ -56,18 +57,6 @@ function put(path: string, content: string) {
   writeFileSync(join(dir, path), content);
 }
 
-function tree(root: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      if (lstatSync(join(root, r)).isDirectory()) walk(r);
-      else result[r] = readFileSync(join(root, r), 'utf8');
-    }
-  };
-  if (existsSync(root)) walk('');
-  return result;
-}
 
 async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -105,7 +94,7 @@ describe('convert --enrich', () => {
       expectNoKey(request.rawBody);
     }
 
-    const files = tree(join(dir, 'out'));
+    const files = readTree(join(dir, 'out'));
     expect(enrichmentFiles(files).sort()).toEqual(ENRICHMENT_FILES);
     const md = files['one/enrichment.md']!;
     expect(md.split('\n')[0]).toMatch(/^<!-- peak-to-sigma:enrichment sha256=[0-9a-f]{64} model=gpt-5\.5 -->$/);
@@ -126,19 +115,19 @@ describe('convert --enrich', () => {
     expect(summary.files.written).toEqual([]);
     expect(summary.files.unchanged).toEqual(expect.arrayContaining(ENRICHMENT_FILES));
     expect(summary.enrichment).toEqual({ provider: 'openai', model: 'gpt-5.5', enriched: 0, cached: 2, failed: 0, warnings: [] });
-    expect(tree(join(dir, 'out'))).toEqual(files);
+    expect(readTree(join(dir, 'out'))).toEqual(files);
   });
 
   test('only the changed hunt is asked again', async () => {
     await cli(openAiEnv(), 'convert', 'hunts', '--out', 'out', '--enrich', 'openai');
-    const before = tree(join(dir, 'out'));
+    const before = readTree(join(dir, 'out'));
     put('hunts/two.yaml', hunt('Two', 'T1003.001', 'Credential Access', 'procdump64.exe'));
     const r = await cli(openAiEnv(), 'convert', 'hunts', '--out', 'out', '--enrich', 'openai', '--format', 'json');
     expect(r.code).toBe(0);
     expect(fake.requests).toHaveLength(3);
     expect(JSON.parse(fake.requests[2]!.body.messages[1].content.split('<hunt_data>')[1].split('</hunt_data>')[0]).hunt.name).toBe('Two');
     expect(JSON.parse(r.stdout).enrichment).toMatchObject({ enriched: 1, cached: 1, failed: 0 });
-    const after = tree(join(dir, 'out'));
+    const after = readTree(join(dir, 'out'));
     expect(after['one/enrichment.md']).toBe(before['one/enrichment.md']);
     expect(after['two/enrichment.md']).not.toBe(before['two/enrichment.md']);
   });
@@ -155,7 +144,7 @@ describe('convert --enrich', () => {
     // After the first 401 no further request is started (both may already be on their way).
     expect(fake.requests.length).toBeGreaterThanOrEqual(1);
     expect(fake.requests.length).toBeLessThanOrEqual(2);
-    const files = tree(join(dir, 'out'));
+    const files = readTree(join(dir, 'out'));
     expect(Object.keys(files)).toContain('one/sigma/t1059-001-process-creation.yml');
     expect(enrichmentFiles(files)).toEqual([]);
     for (const text of [r.stdout, r.stderr, ...Object.values(files)]) {
@@ -167,20 +156,20 @@ describe('convert --enrich', () => {
 
   test('a malformed answer keeps the previous enrichment.md and only warns', async () => {
     await cli(openAiEnv(), 'convert', 'hunts', '--out', 'out', '--enrich', 'openai');
-    const before = tree(join(dir, 'out'));
+    const before = readTree(join(dir, 'out'));
     put('hunts/one.yaml', hunt('One', 'T1059.001', 'Execution', 'pwsh.exe'));
     fake.answerText = '{"gaps": "not a list"';
     const r = await cli(openAiEnv(), 'convert', 'hunts', '--out', 'out', '--enrich', 'openai');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('warning: enrichment of one skipped: OpenAI: the answer is not valid JSON (the previous one/enrichment.md is kept)\n');
-    const after = tree(join(dir, 'out'));
+    const after = readTree(join(dir, 'out'));
     expect(after['one/enrichment.md']).toBe(before['one/enrichment.md']);
     expect(after['one/kql/t1059-001-process-creation.kql']).toContain('pwsh.exe');
   });
 
   test('enrichment off keeps existing enrichment.md files and asks nothing', async () => {
     await cli(openAiEnv(), 'convert', 'hunts', '--out', 'out', '--enrich', 'openai');
-    const before = tree(join(dir, 'out'));
+    const before = readTree(join(dir, 'out'));
     const off = await cli({}, 'convert', 'hunts', '--out', 'out', '--format', 'json');
     expect(off.code).toBe(0);
     expect(off.stderr).toBe('');
@@ -188,7 +177,7 @@ describe('convert --enrich', () => {
     expect(summary.files.deleted).toEqual([]);
     expect(summary.files.unchanged).toEqual(expect.arrayContaining(ENRICHMENT_FILES));
     expect(summary.enrichment).toEqual({ provider: null, model: null, enriched: 0, cached: 0, failed: 0, warnings: [] });
-    expect(tree(join(dir, 'out'))).toEqual(before);
+    expect(readTree(join(dir, 'out'))).toEqual(before);
     expect(fake.requests).toHaveLength(2);
 
     // A hunt removed without --enrich still loses its enrichment.md with its other outputs.
@@ -211,7 +200,7 @@ describe('convert --enrich', () => {
       warnings: ['enrichment with OpenAI skipped: no API key was given (set the OPENAI_API_KEY environment variable)']
     });
     expect(fake.requests).toHaveLength(0);
-    expect(Object.keys(tree(join(dir, 'out')))).toContain('two/sigma/t1003-001-process-creation.yml');
+    expect(Object.keys(readTree(join(dir, 'out')))).toContain('two/sigma/t1003-001-process-creation.yml');
   });
 
   test('anthropic with --enrich-model and --enrich-base-url', async () => {
@@ -269,7 +258,7 @@ describe('convert --enrich', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('enrichment (OpenAI gpt-5.5): 2 enriched, 0 unchanged, 0 failed');
     expect(fake.requests).toHaveLength(2);
-    expect(enrichmentFiles(tree(join(dir, 'out'))).sort()).toEqual(ENRICHMENT_FILES);
-    expectNoKey(run.stdout, run.stderr, ...Object.values(tree(join(dir, 'out'))));
+    expect(enrichmentFiles(readTree(join(dir, 'out'))).sort()).toEqual(ENRICHMENT_FILES);
+    expectNoKey(run.stdout, run.stderr, ...Object.values(readTree(join(dir, 'out'))));
   });
 });

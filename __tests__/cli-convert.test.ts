@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../src/cli/dispatch.js';
 import type { CliIO } from '../src/cli/io.js';
+import { readTree } from './support/files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -24,18 +25,6 @@ function put(path: string, content: string) {
   writeFileSync(join(dir, path), content);
 }
 
-function tree(root: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      if (lstatSync(join(root, r)).isDirectory()) walk(r);
-      else result[r] = readFileSync(join(root, r), 'utf8');
-    }
-  };
-  if (existsSync(root)) walk('');
-  return result;
-}
 
 const FINDING_A = `  - tactic: Execution
     technique: T1059.001
@@ -64,7 +53,7 @@ describe('peak-to-sigma convert', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('converted 1 of 1 hunt report (2 findings, 2 rules) into out: 10 written, 0 unchanged, 0 deleted\n');
-    const written = tree(join(dir, 'out'));
+    const written = readTree(join(dir, 'out'));
     expect(Object.keys(written)).toEqual([
       '.peak-to-sigma-manifest.json',
       'coverage.json',
@@ -87,7 +76,7 @@ describe('peak-to-sigma convert', () => {
     expect(summary.files.written).toEqual([]);
     expect(summary.files.deleted).toEqual([]);
     expect(summary.files.unchanged).toHaveLength(10);
-    expect(tree(join(dir, 'out'))).toEqual(written);
+    expect(readTree(join(dir, 'out'))).toEqual(written);
   });
 
   test('removing a finding deletes its stale rules; files the tool never wrote stay', async () => {
@@ -106,7 +95,7 @@ describe('peak-to-sigma convert', () => {
       'one/sql/t1071-001-network-connection.sql'
     ]);
     expect(summary.files.written).toEqual(['coverage.json', 'one/navigator.json']);
-    const after = tree(join(dir, 'out'));
+    const after = readTree(join(dir, 'out'));
     expect(after['one/NOTES.md']).toBe('analyst notes');
     expect(after['README.md']).toBe('mine');
     expect(Object.keys(after).some((p) => p.includes('t1071'))).toBe(false);
@@ -129,7 +118,7 @@ describe('peak-to-sigma convert', () => {
     const edited = 'out/one/kql/t1059-001-process-creation.kql';
     put(edited, `${readFileSync(join(dir, edited), 'utf8')}| where DeviceName != "build-agent"\n`);
     put('hunts/one.yaml', hunt('One', FINDING_A + FINDING_B));
-    const before = tree(join(dir, 'out'));
+    const before = readTree(join(dir, 'out'));
 
     const r = await cli('convert', 'hunts', '--out', 'out');
     expect(r.code).toBe(1);
@@ -137,7 +126,7 @@ describe('peak-to-sigma convert', () => {
       `${join('out', 'one/kql/t1059-001-process-creation.kql')}:1:1: error: edited by hand since peak-to-sigma wrote it; left as it is (rerun with --force to overwrite it)\n`
     );
     expect(r.stdout).toBe('nothing written to out: see the errors above\n');
-    expect(tree(join(dir, 'out'))).toEqual(before);
+    expect(readTree(join(dir, 'out'))).toEqual(before);
 
     const forced = await cli('convert', 'hunts', '--out', 'out', '--force', '--format', 'json');
     expect(forced.code).toBe(0);
@@ -152,7 +141,7 @@ describe('peak-to-sigma convert', () => {
     put('hunts/good.yaml', hunt('Good', FINDING_A));
     put('hunts/later-bad.yaml', hunt('Later Bad', FINDING_B));
     await cli('convert', 'hunts', '--out', 'out');
-    const kept = tree(join(dir, 'out/later-bad'));
+    const kept = readTree(join(dir, 'out/later-bad'));
     put('hunts/later-bad.yaml', hunt('Later Bad', FINDING_B.replace('T1071.001', 'T1071.1')));
     put('hunts/new-bad.yaml', hunt('New Bad', FINDING_A.replace('confirmed: true', 'confirmed: maybe')));
 
@@ -161,7 +150,7 @@ describe('peak-to-sigma convert', () => {
     expect(r.stderr).toMatch(/^hunts\/later-bad\.yaml:11:16: error: /m);
     expect(r.stderr).toMatch(/^hunts\/new-bad\.yaml:12:\d+: error: /m);
     expect(r.stdout).toMatch(/^converted 1 of 3 hunt reports/);
-    expect(tree(join(dir, 'out/later-bad'))).toEqual(kept);
+    expect(readTree(join(dir, 'out/later-bad'))).toEqual(kept);
     expect(existsSync(join(dir, 'out/new-bad'))).toBe(false);
     expect(existsSync(join(dir, 'out/good/navigator.json'))).toBe(true);
   });
@@ -170,7 +159,7 @@ describe('peak-to-sigma convert', () => {
     put('hunts/one.yaml', hunt('One', FINDING_A));
     const r = await cli('convert', 'hunts/one.yaml', '--out', 'out', '--formats', 'sigma,kql', '--kql-flavor', 'sentinel', '--status-map', 'Validated=test', '--lookback-days', '30');
     expect(r.code).toBe(0);
-    const files = tree(join(dir, 'out'));
+    const files = readTree(join(dir, 'out'));
     expect(Object.keys(files)).toEqual(['.peak-to-sigma-manifest.json', 'one/kql/t1059-001-process-creation.kql', 'one/sigma/t1059-001-process-creation.yml']);
     expect(files['one/sigma/t1059-001-process-creation.yml']).toMatch(/^status: test$/m);
     expect(files['one/kql/t1059-001-process-creation.kql']).toContain('TimeGenerated');
