@@ -391,3 +391,37 @@ describe('workflow_dispatch', () => {
     expect(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')).toContain('using: node24');
   });
 });
+
+describe('push', () => {
+  async function pushTo(branch: string) {
+    const fake = await new FakeGitHub({ owner: OWNER, repo: REPO, token: TOKEN }).start();
+    fakes.push(fake);
+    const before = fake.commitFiles(BASE_FILES, [], 'hunts with rules');
+    const files = { ...BASE_FILES, 'hunts/c2-beacon.yaml': BEACON };
+    const after = fake.commitFiles(files, [before], 'hunter: add a hunt');
+    fake.refs.set(`heads/${branch}`, after);
+    const payload = structuredClone(webhooks.find((w) => w.name === 'push')!.examples[0]!);
+    Object.assign(payload, { ref: `refs/heads/${branch}`, before, after });
+    Object.assign(payload.repository, { full_name: `${OWNER}/${REPO}`, name: REPO, default_branch: 'main', private: false });
+    const run = await runAction({ workspace: workspaceWith(files), eventName: 'push', payload, apiUrl: fake.url, token: TOKEN, repository: `${OWNER}/${REPO}`, sha: after, ref: `refs/heads/${branch}` });
+    return { fake, after, run };
+  }
+
+  test('to the default branch: every hunt is converted, the new outputs are committed on it (6 requests)', async () => {
+    const { fake, after, run } = await pushTo('main');
+    expect(run.exitCode).toBe(0);
+    expect(tally(fake)).toEqual({ 'git/get-ref': 1, 'git/get-commit': 1, 'git/create-tree': 1, 'git/create-commit': 1, 'git/update-ref': 1, 'repos/create-commit-status': 1 });
+    const tip = fake.refs.get('heads/main')!;
+    expect(fake.commit(tip).parents).toEqual([after]);
+    expect(fake.filesAt(tip)).toMatchObject(generated({ 'hunts/aitm-proxy.yaml': AITM, 'hunts/c2-beacon.yaml': BEACON }));
+    expect(fake.statuses).toEqual([expect.objectContaining({ sha: tip, state: 'success', context: 'peak-to-sigma' })]);
+    expect(run.outputs).toMatchObject({ hunts: '2', 'commit-sha': tip });
+  });
+
+  test('to another branch: a notice, success, and no request at all', async () => {
+    const { fake, run } = await pushTo('feature');
+    expect(run.exitCode).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+    expect(run.stdout).toMatch(/::notice::.*only pushes to the default branch \(main\) are converted/);
+  });
+});
