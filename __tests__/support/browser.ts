@@ -5,9 +5,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /**
  * Headless Debian Chromium for the wizard's end-to-end tests. A missing browser fails the tests
  * (with how to install it) instead of skipping them: CI installs it, and a skipped browser test
- * proves nothing.
+ * proves nothing. CHROMIUM_PATH names another Chromium build (GitHub's Ubuntu runners ship
+ * Google Chrome, and their `chromium` package is a snap shim).
  */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
