@@ -196,3 +196,20 @@ describe('convertHunts with bad or clashing reports', () => {
     expect(r.files.filter((f) => f.format === 'sigma')).toHaveLength(1);
   });
 });
+
+describe('a KQL flavour without a table for a log source', () => {
+  test('Sentinel has no certificate table: the certificate rule keeps its Sigma, SPL and SQL files, loses only its KQL file, with a located warning', () => {
+    const aitm = examples.filter((e) => e.file.endsWith('aitm-proxy.yaml'));
+    const xdr = convertHunts(aitm, options);
+    const sentinel = convertHunts(aitm, { ...options, kqlFlavor: 'sentinel' });
+    const certificate = (files: { path: string }[]) => files.map((f) => f.path).filter((p) => p.includes('certificate')).sort();
+    expect(certificate(xdr.files).map((p) => p.split('/')[1])).toEqual(['kql', 'sigma', 'spl', 'sql']);
+    expect(certificate(sentinel.files)).toEqual(certificate(xdr.files).filter((p) => !p.endsWith('.kql')));
+    expect(sentinel.hunts[0]!.rules.map((r) => r.logsourceKey).sort()).toEqual(xdr.hunts[0]!.rules.map((r) => r.logsourceKey).sort());
+    const warning = sentinel.diagnostics.find((d) => /no table for certificate logs/.test(d.message));
+    expect(warning).toMatchObject({ severity: 'warning', line: 34, column: 15, path: ['findings', 0, 'iocs', 1, 'type'] });
+    expect(warning!.message).toContain('get Sigma, SPL and SQL rules but no KQL query');
+    // The coverage does not depend on the KQL flavour.
+    expect(sentinel.coverage).toEqual(xdr.coverage);
+  });
+});

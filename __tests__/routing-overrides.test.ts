@@ -140,7 +140,7 @@ describe('what overrides do to plans', () => {
     expect(t.routes.domain.identity).toMatchObject({ logsourceKey: 'proxy', native: true });
     const { rules, diagnostics } = planWith(t, 'xdr');
     expect(rules.map((r) => r.logsourceKey)).toEqual(['process_creation', 'certificate', 'signin', 'proxy']);
-    expect(rules[3]!.kql.condition).toMatchObject({ kind: 'or', children: [{ field: 'DestinationHostName' }, { field: 'DestinationHostName' }] });
+    expect(rules[3]!.kql!.condition).toMatchObject({ kind: 'or', children: [{ field: 'DestinationHostName' }, { field: 'DestinationHostName' }] });
     expect(diagnostics).toEqual([]);
   });
 

@@ -54,10 +54,15 @@ export interface ConversionResult {
 export const COVERAGE_FILE = 'coverage.json';
 export const NAVIGATOR_FILE = 'navigator.json';
 
-/** The rule formats: each one a renderer, a directory and a file extension. */
-const RULE_FORMATS: readonly { format: OutputFormat; extension: string; render: (rule: PlannedRule, options: RenderOptions) => string }[] = [
+/** The rule formats: each one a renderer, a directory, a file extension, and which rules it has a query for. */
+const RULE_FORMATS: readonly {
+  format: OutputFormat;
+  extension: string;
+  render: (rule: PlannedRule, options: RenderOptions) => string;
+  covers?: (rule: PlannedRule) => boolean;
+}[] = [
   { format: 'sigma', extension: 'yml', render: renderSigma },
-  { format: 'kql', extension: 'kql', render: renderKql },
+  { format: 'kql', extension: 'kql', render: renderKql, covers: (rule) => rule.kql !== undefined },
   { format: 'spl', extension: 'spl', render: renderSpl },
   { format: 'sql', extension: 'sql', render: renderSql }
 ];
@@ -125,8 +130,8 @@ function convertOne(input: HuntInput, options: ConvertOptions, catalogue: Attack
   const files: GeneratedFile[] = [];
   for (const rule of plan.rules) {
     const baseName = baseNames.get(rule)!;
-    for (const { format, extension, render } of RULE_FORMATS) {
-      if (!options.formats.includes(format)) continue;
+    for (const { format, extension, render, covers } of RULE_FORMATS) {
+      if (!options.formats.includes(format) || (covers && !covers(rule))) continue;
       const relative = `${format}/${baseName}.${extension}`;
       let content: string;
       try {

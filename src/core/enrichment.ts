@@ -205,7 +205,7 @@ function promptData(report: HuntReport, rules: readonly PlannedRule[]) {
       level: rule.meta.level,
       log_source: rule.logsourceKey,
       sigma: { logsource: rule.sigma.logsource, condition: s(conditionText(rule.sigma.condition)) },
-      kql: { table: rule.kql.source, condition: s(conditionText(rule.kql.condition)) },
+      kql: rule.kql && { table: rule.kql.source, condition: s(conditionText(rule.kql.condition)) },
       spl: { source: rule.spl.source, fields: conditionFields(rule.spl.condition) },
       sql: { table: rule.sql.source, fields: conditionFields(rule.sql.condition) }
     })),

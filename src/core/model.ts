@@ -131,7 +131,8 @@ export interface PlannedRule {
   /** File-name-safe key of the log source, e.g. `process_creation`, `signin`, `dns_query`. */
   logsourceKey: string;
   sigma: { logsource: SigmaLogsource; condition: Condition };
-  kql: QueryTarget;
+  /** Undefined when the chosen KQL flavour has no table for the log source (no KQL file then). */
+  kql?: QueryTarget;
   spl: QueryTarget;
   sql: QueryTarget;
 }

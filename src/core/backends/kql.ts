@@ -127,6 +127,7 @@ export function renderKql(rule: PlannedRule, options: RenderOptions): string {
     throw new RangeError(`lookbackDays must be a positive whole number of days, got ${String(options.lookbackDays)}`);
   }
   const target = rule.kql;
+  if (!target) throw new RangeError(`the ${options.kqlFlavor} KQL flavour has no table for the ${rule.logsourceKey} log source`);
   const timeField = kqlIdentifier(target.timeField);
   const m = rule.meta;
   const context: Record<(typeof CONTEXT_COLUMNS)[number], string> = {

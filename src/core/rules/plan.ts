@@ -128,11 +128,10 @@ function planFinding(report: HuntReport, finding: Finding, findingIndex: number,
       at(
         ['findings', findingIndex, 'iocs', iocs[0]!.index, 'type'],
         'warning',
-        `the ${ctx.kqlFlavor} KQL flavour has no table for ${logsource.label} logs, so no rule is generated for this finding's ${iocs
+        `the ${ctx.kqlFlavor} KQL flavour has no table for ${logsource.label} logs, so this finding's ${iocs
           .map((p) => p.ioc.type)
-          .join(', ')} IOCs; use the other flavour or a mapping file that names your table`
+          .join(', ')} IOCs get Sigma, SPL and SQL rules but no KQL query; use the other flavour or a mapping file that names your table`
       );
-      continue;
     }
     warnLoneParent(iocs, findingIndex, at);
     const meta = ruleMeta(report, finding, findingIndex, dataSource, logsource, several, ctx);
@@ -141,12 +140,14 @@ function planFinding(report: HuntReport, finding: Finding, findingIndex: number,
       meta,
       logsourceKey,
       sigma: { logsource: { ...logsource.sigma }, condition: combine(iocs, (p) => matchCondition(p.target.sigma, p.match)) },
-      kql: {
-        source: kqlTable.table,
-        timeField: kqlTable.timeField,
-        projection: [...kqlTable.projection],
-        condition: combine(iocs, (p) => matchCondition(kqlField(p.target, kqlFlavor, logsourceKey), p.match))
-      },
+      kql: kqlTable
+        ? {
+            source: kqlTable.table,
+            timeField: kqlTable.timeField,
+            projection: [...kqlTable.projection],
+            condition: combine(iocs, (p) => matchCondition(kqlField(p.target, kqlFlavor, logsourceKey), p.match))
+          }
+        : undefined,
       spl: queryTarget(
         logsource.spl.source,
         logsource.spl.timeField,
