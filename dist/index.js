@@ -47791,6 +47791,8 @@ function renderKql(rule, options) {
         throw new RangeError(`lookbackDays must be a positive whole number of days, got ${String(options.lookbackDays)}`);
     }
     const target = rule.kql;
+    if (!target)
+        throw new RangeError(`the ${options.kqlFlavor} KQL flavour has no table for the ${rule.logsourceKey} log source`);
     const timeField = kqlIdentifier(target.timeField);
     const m = rule.meta;
     const context = {
@@ -60132,10 +60134,9 @@ function planFinding(report, finding, findingIndex, dataSource, ctx, at) {
         const logsource = routing.logsources[logsourceKey];
         const kqlTable = logsource.kql[ctx.kqlFlavor];
         if (!kqlTable) {
-            at(['findings', findingIndex, 'iocs', iocs[0].index, 'type'], 'warning', `the ${ctx.kqlFlavor} KQL flavour has no table for ${logsource.label} logs, so no rule is generated for this finding's ${iocs
+            at(['findings', findingIndex, 'iocs', iocs[0].index, 'type'], 'warning', `the ${ctx.kqlFlavor} KQL flavour has no table for ${logsource.label} logs, so this finding's ${iocs
                 .map((p) => p.ioc.type)
-                .join(', ')} IOCs; use the other flavour or a mapping file that names your table`);
-            continue;
+                .join(', ')} IOCs get Sigma, SPL and SQL rules but no KQL query; use the other flavour or a mapping file that names your table`);
         }
         warnLoneParent(iocs, findingIndex, at);
         const meta = ruleMeta(report, finding, findingIndex, dataSource, logsource, several, ctx);
@@ -60144,12 +60145,14 @@ function planFinding(report, finding, findingIndex, dataSource, ctx, at) {
             meta,
             logsourceKey,
             sigma: { logsource: { ...logsource.sigma }, condition: combine(iocs, (p) => matchCondition(p.target.sigma, p.match)) },
-            kql: {
-                source: kqlTable.table,
-                timeField: kqlTable.timeField,
-                projection: [...kqlTable.projection],
-                condition: combine(iocs, (p) => matchCondition(kqlField(p.target, kqlFlavor, logsourceKey), p.match))
-            },
+            kql: kqlTable
+                ? {
+                    source: kqlTable.table,
+                    timeField: kqlTable.timeField,
+                    projection: [...kqlTable.projection],
+                    condition: combine(iocs, (p) => matchCondition(kqlField(p.target, kqlFlavor, logsourceKey), p.match))
+                }
+                : undefined,
             spl: queryTarget(logsource.spl.source, logsource.spl.timeField, logsource.spl.projection, combine(iocs, (p) => matchCondition(p.target.spl, p.match)), logsource.spl.sourcetype[dataSource.type] ?? logsource.spl.sourcetype['default']),
             sql: queryTarget(logsource.sql.table, logsource.sql.timeField, logsource.sql.projection, combine(iocs, (p) => matchCondition(p.target.sql, p.match)))
         };
@@ -60371,10 +60374,10 @@ function ruleLevel(finding) {
 
 const COVERAGE_FILE = 'coverage.json';
 const NAVIGATOR_FILE = 'navigator.json';
-/** The rule formats: each one a renderer, a directory and a file extension. */
+/** The rule formats: each one a renderer, a directory, a file extension, and which rules it has a query for. */
 const RULE_FORMATS = [
     { format: 'sigma', extension: 'yml', render: renderSigma },
-    { format: 'kql', extension: 'kql', render: renderKql },
+    { format: 'kql', extension: 'kql', render: renderKql, covers: (rule) => rule.kql !== undefined },
     { format: 'spl', extension: 'spl', render: renderSpl },
     { format: 'sql', extension: 'sql', render: renderSql }
 ];
@@ -60430,8 +60433,8 @@ function convertOne(input, options, catalogue, routing) {
     const files = [];
     for (const rule of plan.rules) {
         const baseName = baseNames.get(rule);
-        for (const { format, extension, render } of RULE_FORMATS) {
-            if (!options.formats.includes(format))
+        for (const { format, extension, render, covers } of RULE_FORMATS) {
+            if (!options.formats.includes(format) || (covers && !covers(rule)))
                 continue;
             const relative = `${format}/${baseName}.${extension}`;
             let content;
@@ -60821,7 +60824,7 @@ function promptData(report, rules) {
             level: rule.meta.level,
             log_source: rule.logsourceKey,
             sigma: { logsource: rule.sigma.logsource, condition: s(conditionText(rule.sigma.condition)) },
-            kql: { table: rule.kql.source, condition: s(conditionText(rule.kql.condition)) },
+            kql: rule.kql && { table: rule.kql.source, condition: s(conditionText(rule.kql.condition)) },
             spl: { source: rule.spl.source, fields: conditionFields(rule.spl.condition) },
             sql: { table: rule.sql.source, fields: conditionFields(rule.sql.condition) }
         })),
