@@ -59,7 +59,6 @@ function renderMatch(match: FieldMatch): string {
   }
 }
 
-/** The key under which OR-ed equalities on one field collapse into one `in~`/`in` list. */
 /** OR terms, with ≥2 equalities on one field merged into `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers). */
 function orTerms(children: Condition[]): string[] {
   return orOperands(children).map((operand) => {
