@@ -408,3 +408,24 @@ function expectFieldsOfTargets(rule: PlannedRule, flavor: KqlFlavor): void {
   for (const leaf of leaves(rule.sigma.condition)) expect(sigmaFields.has(leaf.field)).toBe(true);
   expect(rule.sigma.logsource).toEqual(ls.sigma);
 }
+
+describe('IP values', () => {
+  test('an exact IPv6 IOC is written in the form logs use, in every backend; CIDRs and IPv4 stay as written', () => {
+    const { rules } = plan(
+      report([
+        {
+          iocs: [
+            { type: 'ip', value: '2001:0DB8:0000:0000:0000:0000:0000:0017' },
+            { type: 'ip', value: '2001:DB8:4F2A::/48' },
+            { type: 'ip', value: '198.51.100.7' }
+          ]
+        }
+      ])
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!;
+    for (const condition of [rule.sigma.condition, rule.kql!.condition, rule.spl.condition, rule.sql.condition]) {
+      expect(leaves(condition).map((l) => l.value)).toEqual(['2001:db8::17', '2001:DB8:4F2A::/48', '198.51.100.7']);
+    }
+  });
+});

@@ -7,6 +7,7 @@
  * so `%` and `_` in IOC values need no escaping. CIDR: Spark SQL has no CIDR function, so IPv4 is an
  * exact arithmetic range test on the dotted quad and IPv6 a text-prefix match that the header notes.
  */
+import { canonicalIPv6, parseIPv4, parseIPv6 } from '../ip.js';
 import { lineCommentText, orOperands } from './condition-terms.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
 import { databricksIdentifier, databricksNumber, databricksQualifiedName, databricksString } from './sql-literal.js';
@@ -22,53 +23,6 @@ const DOTTED_QUAD_PATTERN = (() => {
   const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
   return `^${octet}(\\.${octet}){3}$`;
 })();
-
-function parseIPv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-/** The 8 groups of an IPv6 address (with `::` expanded and an IPv4 tail converted), or undefined. */
-function parseIPv6(text: string): number[] | undefined {
-  let rest = text;
-  const tail: number[] = [];
-  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const n = parseIPv4(v4[2]!);
-    if (n === undefined) return undefined;
-    tail.push(Math.floor(n / 65536), n % 65536);
-    rest = v4[1]!.endsWith('::') ? v4[1]! : v4[1]!.slice(0, -1);
-  }
-  const halves = rest.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string) => (s === '' ? [] : s.split(':'));
-  const left = groups(halves[0]!);
-  const right = halves.length === 2 ? groups(halves[1]!) : [];
-  if (![...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-  const missing = 8 - left.length - right.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const hex = (g: string) => parseInt(g, 16);
-  return [...left.map(hex), ...Array<number>(missing).fill(0), ...right.map(hex), ...tail];
-}
-
-/** RFC 5952 text of an address: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as `::`. */
-function canonicalIPv6(groups: number[]): string {
-  let best = { start: -1, length: 1 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.length) best = { start: i, length: j - i };
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best.start < 0) return hex.join(':');
-  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
-}
 
 interface Cidr {
   family: 4 | 6;

@@ -14,6 +14,7 @@ import type {
   SigmaLevel,
   StatusMap
 } from '../model.js';
+import { canonicalIPv6Text } from '../ip.js';
 import { huntSlug } from '../paths.js';
 import { type FieldSpec, type IocTarget, type LogsourceDef, type RoutingTable, routeOf } from '../routing/table.js';
 
@@ -192,6 +193,8 @@ function plannedMatch(ioc: Ioc, target: IocTarget, warn: (message: string) => vo
   }
   if (match === 'regex') return { operator: 'regex', value, subdomains: false };
   if (ioc.type === 'ip' && match === 'exact' && value.includes('/')) return { operator: 'cidr', value, subdomains: false };
+  // Logs write an IPv6 address in one form; an equality on another spelling of it would never match.
+  if (ioc.type === 'ip' && match === 'exact') value = canonicalIPv6Text(value);
   const operator: MatchOperator = match === 'exact' ? 'equals' : match;
   return { operator, value, subdomains: ioc.match === undefined && target.subdomains };
 }
