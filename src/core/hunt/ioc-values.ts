@@ -1,3 +1,4 @@
+import { parseIPv4, parseIPv6 } from '../ip.js';
 import type { IocMatch, IocType } from '../model.js';
 
 /**
@@ -11,38 +12,16 @@ const HASH_NAMES: Record<keyof typeof HASH_LENGTHS, string> = { hash_md5: 'MD5',
 /** Types whose value is one exact token: a partial or regex match on them is a mistake. */
 const EXACT_ONLY_TYPES: ReadonlySet<IocType> = new Set(['hash_md5', 'hash_sha1', 'hash_sha256', 'network_port']);
 
-const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const CIDR_PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 
+/** A dotted quad of 0–255 without leading zeros. */
 export function isIPv4(s: string): boolean {
-  return IPV4.test(s);
+  return parseIPv4(s) !== undefined;
 }
 
 /** RFC 4291 text forms: eight groups, one `::` run, an optional trailing dotted IPv4. No zone ids. */
 export function isIPv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return false;
-  const halves = s.split('::');
-  if (halves.length > 2) return false;
-  const groupsOf = (part: string): string[] | undefined => (part === '' ? [] : part.split(':'));
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !tail) return false;
-  const all = [...head, ...tail];
-  let groupCount = 0;
-  for (let i = 0; i < all.length; i++) {
-    const g = all[i]!;
-    if (i === all.length - 1 && g.includes('.') && !s.endsWith(':')) {
-      if (!isIPv4(g)) return false;
-      groupCount += 2;
-    } else if (HEX_GROUP.test(g)) {
-      groupCount += 1;
-    } else {
-      return false;
-    }
-  }
-  return halves.length === 2 ? groupCount <= 7 : groupCount === 8;
+  return parseIPv6(s) !== undefined;
 }
 
 /** An IPv4/IPv6 address, or a CIDR block with a prefix that fits the address family. */
