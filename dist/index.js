@@ -47722,7 +47722,6 @@ function renderMatch(match) {
             return `${text.includes(':') ? 'ipv6_is_in_range' : 'ipv4_is_in_range'}(${field}, ${kqlString(text)})`;
     }
 }
-/** The key under which OR-ed equalities on one field collapse into one `in~`/`in` list. */
 /** OR terms, with ≥2 equalities on one field merged into `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers). */
 function orTerms(children) {
     return orOperands(children).map((operand) => {
@@ -48449,6 +48448,72 @@ function renderSpl(rule, options) {
     return `${lines.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/ip.ts
+/** IP address text: parsing to numbers and the canonical (RFC 5952) text of IPv6 addresses. */
+/** The 32-bit value of a dotted quad without leading zeros, or undefined. */
+function parseIPv4(text) {
+    const parts = text.split('.');
+    if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255))
+        return undefined;
+    return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+/** The 8 groups of an IPv6 address (with `::` expanded and an IPv4 tail converted), or undefined. */
+function parseIPv6(text) {
+    let rest = text;
+    const tail = [];
+    const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+    if (v4) {
+        const n = parseIPv4(v4[2]);
+        if (n === undefined)
+            return undefined;
+        tail.push(Math.floor(n / 65536), n % 65536);
+        rest = v4[1].endsWith('::') ? v4[1] : v4[1].slice(0, -1);
+    }
+    const halves = rest.split('::');
+    if (halves.length > 2)
+        return undefined;
+    const groups = (s) => (s === '' ? [] : s.split(':'));
+    const left = groups(halves[0]);
+    const right = halves.length === 2 ? groups(halves[1]) : [];
+    if (![...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g)))
+        return undefined;
+    const missing = 8 - left.length - right.length - tail.length;
+    if (halves.length === 2 ? missing < 1 : missing !== 0)
+        return undefined;
+    const hex = (g) => parseInt(g, 16);
+    return [...left.map(hex), ...Array(missing).fill(0), ...right.map(hex), ...tail];
+}
+/** RFC 5952 text of an address: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as `::`. */
+function canonicalIPv6(groups) {
+    let best = { start: -1, length: 1 };
+    for (let i = 0; i < 8;) {
+        if (groups[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && groups[j] === 0)
+            j++;
+        if (j - i > best.length)
+            best = { start: i, length: j - i };
+        i = j;
+    }
+    const hex = groups.map((g) => g.toString(16));
+    if (best.start < 0)
+        return hex.join(':');
+    return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+}
+/**
+ * The text logs record for an IPv6 address written in any valid form (`2001:0DB8:0::17` →
+ * `2001:db8::17`); other text (IPv4, an IPv4-mapped tail, not an address) is returned as it is.
+ */
+function canonicalIPv6Text(text) {
+    if (!text.includes(':') || text.includes('.'))
+        return text;
+    const groups = parseIPv6(text);
+    return groups ? canonicalIPv6(groups) : text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/backends/sql-literal.ts
 /**
  * Databricks (Spark SQL) literals and identifiers.
@@ -48519,6 +48584,7 @@ function databricksNumber(value) {
  */
 
 
+
 const sql_HEADER_WIDTH = 100;
 const sql_INDENT = '  ';
 // ---------------------------------------------------------------------------------------------
@@ -48528,58 +48594,6 @@ const DOTTED_QUAD_PATTERN = (() => {
     const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
     return `^${octet}(\\.${octet}){3}$`;
 })();
-function parseIPv4(text) {
-    const parts = text.split('.');
-    if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255))
-        return undefined;
-    return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-/** The 8 groups of an IPv6 address (with `::` expanded and an IPv4 tail converted), or undefined. */
-function parseIPv6(text) {
-    let rest = text;
-    const tail = [];
-    const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-    if (v4) {
-        const n = parseIPv4(v4[2]);
-        if (n === undefined)
-            return undefined;
-        tail.push(Math.floor(n / 65536), n % 65536);
-        rest = v4[1].endsWith('::') ? v4[1] : v4[1].slice(0, -1);
-    }
-    const halves = rest.split('::');
-    if (halves.length > 2)
-        return undefined;
-    const groups = (s) => (s === '' ? [] : s.split(':'));
-    const left = groups(halves[0]);
-    const right = halves.length === 2 ? groups(halves[1]) : [];
-    if (![...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g)))
-        return undefined;
-    const missing = 8 - left.length - right.length - tail.length;
-    if (halves.length === 2 ? missing < 1 : missing !== 0)
-        return undefined;
-    const hex = (g) => parseInt(g, 16);
-    return [...left.map(hex), ...Array(missing).fill(0), ...right.map(hex), ...tail];
-}
-/** RFC 5952 text of an address: lower-case hex, no leading zeros, the longest run (≥2) of zero groups as `::`. */
-function canonicalIPv6(groups) {
-    let best = { start: -1, length: 1 };
-    for (let i = 0; i < 8;) {
-        if (groups[i] !== 0) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < 8 && groups[j] === 0)
-            j++;
-        if (j - i > best.length)
-            best = { start: i, length: j - i };
-        i = j;
-    }
-    const hex = groups.map((g) => g.toString(16));
-    if (best.start < 0)
-        return hex.join(':');
-    return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
-}
 function parseCidr(value) {
     const [address = '', prefixText, ...rest] = value.trim().split('/');
     const family = address.includes(':') ? 6 : 4;
@@ -58655,6 +58669,7 @@ function suggest(input, candidates) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/hunt/ioc-values.ts
+
 /**
  * Per-type checks of IOC values (DESIGN.md §2). Each check returns a plain message for a hunter, or
  * undefined when the value is fine. Values are literals: a `*` is a character, not a wildcard.
@@ -58663,42 +58678,14 @@ const HASH_LENGTHS = { hash_md5: 32, hash_sha1: 40, hash_sha256: 64 };
 const HASH_NAMES = { hash_md5: 'MD5', hash_sha1: 'SHA-1', hash_sha256: 'SHA-256' };
 /** Types whose value is one exact token: a partial or regex match on them is a mistake. */
 const EXACT_ONLY_TYPES = new Set(['hash_md5', 'hash_sha1', 'hash_sha256', 'network_port']);
-const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const CIDR_PREFIX = /^(?:0|[1-9]\d{0,2})$/;
+/** A dotted quad of 0–255 without leading zeros. */
 function isIPv4(s) {
-    return IPV4.test(s);
+    return parseIPv4(s) !== undefined;
 }
 /** RFC 4291 text forms: eight groups, one `::` run, an optional trailing dotted IPv4. No zone ids. */
 function ioc_values_isIPv6(s) {
-    if (!/^[0-9a-fA-F:.]+$/.test(s))
-        return false;
-    const halves = s.split('::');
-    if (halves.length > 2)
-        return false;
-    const groupsOf = (part) => (part === '' ? [] : part.split(':'));
-    const head = groupsOf(halves[0]);
-    const tail = halves.length === 2 ? groupsOf(halves[1]) : [];
-    if (!head || !tail)
-        return false;
-    const all = [...head, ...tail];
-    let groupCount = 0;
-    for (let i = 0; i < all.length; i++) {
-        const g = all[i];
-        if (i === all.length - 1 && g.includes('.') && !s.endsWith(':')) {
-            if (!isIPv4(g))
-                return false;
-            groupCount += 2;
-        }
-        else if (HEX_GROUP.test(g)) {
-            groupCount += 1;
-        }
-        else {
-            return false;
-        }
-    }
-    return halves.length === 2 ? groupCount <= 7 : groupCount === 8;
+    return parseIPv6(s) !== undefined;
 }
 /** An IPv4/IPv6 address, or a CIDR block with a prefix that fits the address family. */
 function isIpOrCidr(s) {
@@ -60078,6 +60065,7 @@ function describeIocRoute(table, iocType, dataSourceType, kqlFlavor) {
 
 
 
+
 /** The Sigma tag format (`__tests__/data/sigma-detection-rule-schema.json`). */
 const SIGMA_TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 /** SigmaHQ keeps titles short; ours are "<technique>: <finding summary> (<log source>)" within this budget. */
@@ -60191,6 +60179,9 @@ function plannedMatch(ioc, target, warn) {
         return { operator: 'regex', value, subdomains: false };
     if (ioc.type === 'ip' && match === 'exact' && value.includes('/'))
         return { operator: 'cidr', value, subdomains: false };
+    // Logs write an IPv6 address in one form; an equality on another spelling of it would never match.
+    if (ioc.type === 'ip' && match === 'exact')
+        value = canonicalIPv6Text(value);
     const operator = match === 'exact' ? 'equals' : match;
     return { operator, value, subdomains: ioc.match === undefined && target.subdomains };
 }
