@@ -1,12 +1,71 @@
 import type { Condition, FieldMatch } from '../model.js';
 
 /**
- * What the KQL, SPL and SQL renderers share about the condition tree: how an OR's operands fold
- * into value lists, and how free text is made safe for a one-line comment.
+ * What the KQL, SPL and SQL renderers share: one boolean renderer over the condition tree, driven
+ * by a dialect table (operators, constants, how a leaf and a value list are written), and how free
+ * text is made safe for a one-line comment.
  */
 
+export interface BooleanDialect {
+  and: string;
+  or: string;
+  /** The text of an empty AND and of an empty OR. */
+  true: string;
+  false: string;
+  not(inner: string): string;
+  match(m: FieldMatch): string;
+  /** An OR of ≥2 equality values on one field; without it each equality stays a term of its own. */
+  list?(first: FieldMatch, values: (string | number)[]): string;
+  /** Splice nested nodes of the same kind into their parent and unwrap one-child nodes (same meaning, fewer parentheses). */
+  simplify?: boolean;
+}
+
+/** A node as its operator and its operands' texts (no operator: a single term). */
+export interface BooleanTerms {
+  op?: string;
+  terms: string[];
+}
+
+function children(condition: Condition & { kind: 'and' | 'or' }, simplify: boolean): Condition[] {
+  if (!simplify) return condition.children;
+  return condition.children.flatMap((child) => (child.kind === condition.kind ? children(child, true) : [child]));
+}
+
+export function booleanTerms(condition: Condition, dialect: BooleanDialect): BooleanTerms {
+  if (condition.kind === 'match') return { terms: [dialect.match(condition)] };
+  if (condition.kind === 'not') return { terms: [dialect.not(renderBoolean(condition.child, dialect))] };
+  const operands = children(condition, dialect.simplify === true);
+  if (operands.length === 0) return { terms: [condition.kind === 'and' ? dialect.true : dialect.false] };
+  if (operands.length === 1 && dialect.simplify) return booleanTerms(operands[0]!, dialect);
+  if (condition.kind === 'and') return { op: dialect.and, terms: operands.map((c) => booleanOperand(c, dialect)) };
+  // Lists come back only when the dialect has a list form.
+  return {
+    op: dialect.or,
+    terms: orOperands(operands, dialect.list !== undefined).map((o) => (o.kind === 'single' ? booleanOperand(o.condition, dialect) : dialect.list!(o.first, o.values)))
+  };
+}
+
+export function renderBoolean(condition: Condition, dialect: BooleanDialect): string {
+  const { op, terms } = booleanTerms(condition, dialect);
+  return op === undefined ? terms[0]! : terms.join(` ${op} `);
+}
+
+/** A child of AND/OR: compound children are always parenthesised, so precedence never bites (SPL search binds OR tighter than AND). */
+function booleanOperand(condition: Condition, dialect: BooleanDialect): string {
+  const { op, terms } = booleanTerms(condition, dialect);
+  if (op === undefined || terms.length === 1) return terms[0]!;
+  return `(${terms.join(` ${op} `)})`;
+}
+
+/** A top-level condition as lines: `first` before the first term, then `rest` + operator before each other term. */
+export function booleanLines(condition: Condition, dialect: BooleanDialect, first: string, rest: string): string[] {
+  const { op, terms } = booleanTerms(condition, dialect);
+  if (op === undefined || terms.length === 1) return [`${first}${terms[0]!}`];
+  return [`${first}${terms[0]!}`, ...terms.slice(1).map((term) => `${rest}${op} ${term}`)];
+}
+
 /** An OR operand: one condition, or ≥2 distinct equality values on one field (same value type). */
-export type OrOperand = { kind: 'single'; condition: Condition } | { kind: 'list'; first: FieldMatch; values: (string | number)[] };
+type OrOperand = { kind: 'single'; condition: Condition } | { kind: 'list'; first: FieldMatch; values: (string | number)[] };
 
 function equalityKey(c: Condition): string | undefined {
   if (c.kind !== 'match' || c.operator !== 'equals') return undefined;
@@ -17,7 +76,7 @@ function equalityKey(c: Condition): string | undefined {
  * The operands of an OR in their order, equalities on one field merged at the place of the first
  * (repeated values once). With `mergeLists` false every child stays an operand of its own.
  */
-export function orOperands(children: readonly Condition[], mergeLists = true): OrOperand[] {
+function orOperands(children: readonly Condition[], mergeLists = true): OrOperand[] {
   if (!mergeLists) return children.map((condition) => ({ kind: 'single', condition }));
   const groups = new Map<string, FieldMatch[]>();
   for (const child of children) {

@@ -5,8 +5,8 @@
  * Matching is case-insensitive throughout (`=~`, `in~`, `contains`, `startswith`, `endswith`,
  * `(?i)` regexes). `has` is never used: it matches whole terms only, not substrings.
  */
-import { lineCommentText, orOperands } from './condition-terms.js';
-import type { Condition, FieldMatch, KqlFlavor, PlannedRule, RenderOptions } from '../model.js';
+import { type BooleanDialect, booleanLines, lineCommentText } from './condition-terms.js';
+import type { FieldMatch, KqlFlavor, PlannedRule, RenderOptions } from '../model.js';
 import { kqlIdentifier, kqlString } from './kql-literal.js';
 
 const FLAVOR_LABELS: Record<KqlFlavor, string> = {
@@ -59,48 +59,20 @@ function renderMatch(match: FieldMatch): string {
   }
 }
 
-/** OR terms, with ≥2 equalities on one field merged into `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers). */
-function orTerms(children: Condition[]): string[] {
-  return orOperands(children).map((operand) => {
-    if (operand.kind === 'single') return renderOperand(operand.condition);
-    const list = operand.values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
-    return `${kqlIdentifier(operand.first.field)} ${typeof operand.first.value === 'number' ? 'in' : 'in~'} (${list})`;
-  });
-}
-
-/** The children of an and/or, with nested nodes of the same kind spliced in (same meaning, fewer parentheses). */
-function flatChildren(condition: Condition & { kind: 'and' | 'or' }): Condition[] {
-  return condition.children.flatMap((child) => (child.kind === condition.kind ? flatChildren(child) : [child]));
-}
-
-/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
-function terms(condition: Condition): { op: 'and' | 'or' | undefined; terms: string[] } {
-  if (condition.kind === 'match') return { op: undefined, terms: [renderMatch(condition)] };
-  if (condition.kind === 'not') return { op: undefined, terms: [`not(${renderCondition(condition.child)})`] };
-  const children = flatChildren(condition);
-  if (children.length === 0) return { op: undefined, terms: [condition.kind === 'and' ? 'true' : 'false'] };
-  if (children.length === 1) return terms(children[0]!);
-  return { op: condition.kind, terms: condition.kind === 'and' ? children.map(renderOperand) : orTerms(children) };
-}
-
-function renderCondition(condition: Condition): string {
-  const { op, terms: parts } = terms(condition);
-  return op === undefined ? parts[0]! : parts.join(` ${op} `);
-}
-
-/** A child of `and`/`or`: compound children are always parenthesised, so precedence never bites. */
-function renderOperand(condition: Condition): string {
-  const { op, terms: parts } = terms(condition);
-  if (op === undefined || parts.length === 1) return parts[0]!;
-  return `(${parts.join(` ${op} `)})`;
-}
-
-/** The `| where` clause: a top-level `and`/`or` puts one term per line. */
-function whereClause(condition: Condition): string[] {
-  const { op, terms: parts } = terms(condition);
-  if (op === undefined || parts.length === 1) return [`| where ${parts[0]!}`];
-  return [`| where ${parts[0]!}`, ...parts.slice(1).map((part) => `${INDENT}${op} ${part}`)];
-}
+/** KQL operators, constants and lists (`field in~ ("a", "b")` for strings, `field in (1, 2)` for numbers). */
+const KQL: BooleanDialect = {
+  and: 'and',
+  or: 'or',
+  true: 'true',
+  false: 'false',
+  not: (inner) => `not(${inner})`,
+  match: renderMatch,
+  list(first, values) {
+    const list = values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
+    return `${kqlIdentifier(first.field)} ${typeof first.value === 'number' ? 'in' : 'in~'} (${list})`;
+  },
+  simplify: true
+};
 
 function projectClause(columns: string[]): string[] {
   const lines: string[] = [];
@@ -141,7 +113,7 @@ export function renderKql(rule: PlannedRule, options: RenderOptions): string {
     '',
     kqlIdentifier(target.source),
     `| where ${timeField} > ago(${options.lookbackDays}d)`,
-    ...whereClause(target.condition),
+    ...booleanLines(target.condition, KQL, '| where ', INDENT),
     `| extend ${CONTEXT_COLUMNS.map((name) => `${name} = ${kqlString(context[name])}`).join(', ')}`,
     ...projectClause([timeField, ...shown.map(kqlIdentifier), ...CONTEXT_COLUMNS]),
     `| order by ${timeField} desc`

@@ -13,7 +13,7 @@
  * `(?i)` PCRE of the escaped literal, and `cidrmatch()`.
  */
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
-import { orOperands } from './condition-terms.js';
+import { type BooleanDialect, booleanLines } from './condition-terms.js';
 import { isSearchTermSafe, pcreLiteral, splCommentText, splDataModelProblem, splFieldName, splString } from './spl-literal.js';
 
 const HEADER_WIDTH = 100;
@@ -53,22 +53,13 @@ function needsWhere(condition: Condition): boolean {
   }
 }
 
-interface Dialect {
-  match(m: FieldMatch): string;
-  /** OR of ≥2 equalities on one field, or undefined when the dialect has no list form. */
-  list?(field: string, values: (string | number)[]): string;
-  not(inner: string): string;
-  and: string;
-  or: string;
-}
-
 function numberText(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${String(value)}`);
   return String(value);
 }
 
 /** `| search`: field values compare case-insensitively, `*` is the wildcard, CIDR values match natively. */
-const SEARCH: Dialect = {
+const SEARCH: BooleanDialect = {
   match(m) {
     const field = splFieldName(m.field);
     if (typeof m.value === 'number' && m.operator === 'equals') return `${field}=${numberText(m.value)}`;
@@ -87,16 +78,19 @@ const SEARCH: Dialect = {
         throw new RangeError('a regex cannot be a search term');
     }
   },
-  list(field, values) {
-    return `${splFieldName(field)} IN (${values.map((v) => (typeof v === 'number' ? numberText(v) : splString(v))).join(', ')})`;
+  list(first, values) {
+    return `${splFieldName(first.field)} IN (${values.map((v) => (typeof v === 'number' ? numberText(v) : splString(v))).join(', ')})`;
   },
   not: (inner) => `NOT (${inner})`,
   and: 'AND',
-  or: 'OR'
+  or: 'OR',
+  // Only `| where` can say these: needsWhere sends every empty AND/OR there.
+  true: 'true()',
+  false: 'false()'
 };
 
 /** `| where`: every string comparison is a case-insensitive, anchored PCRE of the escaped literal. */
-const WHERE: Dialect = {
+const WHERE: BooleanDialect = {
   match(m) {
     const field = splFieldName(m.field);
     if (typeof m.value === 'number' && m.operator === 'equals') return `${field}==${numberText(m.value)}`;
@@ -119,52 +113,15 @@ const WHERE: Dialect = {
   },
   not: (inner) => `NOT (${inner})`,
   and: 'AND',
-  or: 'OR'
+  or: 'OR',
+  // Only `| where` can say these: needsWhere sends every empty AND/OR there.
+  true: 'true()',
+  false: 'false()'
 };
-
-function orTerms(children: Condition[], dialect: Dialect): string[] {
-  // Lists come back only when the dialect has a list form.
-  return orOperands(children, dialect.list !== undefined).map((operand) =>
-    operand.kind === 'single' ? renderOperand(operand.condition, dialect) : dialect.list!(operand.first.field, operand.values)
-  );
-}
-
-/** The terms of a boolean node, or one term for a leaf. Empty AND/OR force `| where` (true()/false()). */
-function terms(condition: Condition, dialect: Dialect): { op: string | undefined; terms: string[] } {
-  switch (condition.kind) {
-    case 'match':
-      return { op: undefined, terms: [dialect.match(condition)] };
-    case 'not':
-      return { op: undefined, terms: [dialect.not(renderCondition(condition.child, dialect))] };
-    case 'and':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['true()'] }
-        : { op: dialect.and, terms: condition.children.map((c) => renderOperand(c, dialect)) };
-    case 'or':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['false()'] }
-        : { op: dialect.or, terms: orTerms(condition.children, dialect) };
-  }
-}
-
-function renderCondition(condition: Condition, dialect: Dialect): string {
-  const { op, terms: parts } = terms(condition, dialect);
-  return op === undefined ? parts[0]! : parts.join(` ${op} `);
-}
-
-/** Compound operands are always parenthesised: SPL search binds OR tighter than AND. */
-function renderOperand(condition: Condition, dialect: Dialect): string {
-  const { op, terms: parts } = terms(condition, dialect);
-  if (op === undefined || parts.length === 1) return parts[0]!;
-  return `(${parts.join(` ${op} `)})`;
-}
 
 function conditionClause(condition: Condition): string[] {
   const where = needsWhere(condition);
-  const { op, terms: parts } = terms(condition, where ? WHERE : SEARCH);
-  const command = where ? '| where' : '| search';
-  if (op === undefined || parts.length === 1) return [`${command} ${parts[0]!}`];
-  return [`${command} ${parts[0]!}`, ...parts.slice(1).map((part) => `${INDENT}${op} ${part}`)];
+  return booleanLines(condition, where ? WHERE : SEARCH, where ? '| where ' : '| search ', INDENT);
 }
 
 /** `Model.Dataset` (or `Model.Parent.Dataset`) → the `datamodel` command's model and dataset names. */

@@ -8,8 +8,8 @@
  * exact arithmetic range test on the dotted quad and IPv6 a text-prefix match that the header notes.
  */
 import { canonicalIPv6, parseIPv4, parseIPv6 } from '../ip.js';
-import { lineCommentText, orOperands } from './condition-terms.js';
-import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
+import { type BooleanDialect, booleanLines, lineCommentText } from './condition-terms.js';
+import type { FieldMatch, PlannedRule, RenderOptions } from '../model.js';
 import { databricksIdentifier, databricksNumber, databricksQualifiedName, databricksString } from './sql-literal.js';
 
 const HEADER_WIDTH = 100;
@@ -105,53 +105,22 @@ function renderMatch(match: FieldMatch, state: RenderState): string {
   }
 }
 
-/** OR terms, with ≥2 equalities on one field merged into one `IN` list. */
-function orTerms(children: Condition[], state: RenderState): string[] {
-  return orOperands(children).map((operand) => {
-    if (operand.kind === 'single') return renderOperand(operand.condition, state);
-    const field = databricksQualifiedName(operand.first.field);
-    return typeof operand.first.value === 'number'
-      ? `${field} IN (${operand.values.map((v) => databricksNumber(v as number)).join(', ')})`
-      : `lower(${field}) IN (${operand.values.map((v) => `lower(${databricksString(v as string)})`).join(', ')})`;
-  });
-}
-
-/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
-function terms(condition: Condition, state: RenderState): { op: 'AND' | 'OR' | undefined; terms: string[] } {
-  switch (condition.kind) {
-    case 'match':
-      return { op: undefined, terms: [renderMatch(condition, state)] };
-    case 'not':
-      return { op: undefined, terms: [`NOT (${renderCondition(condition.child, state)})`] };
-    case 'and':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['TRUE'] }
-        : { op: 'AND', terms: condition.children.map((c) => renderOperand(c, state)) };
-    case 'or':
-      return condition.children.length === 0
-        ? { op: undefined, terms: ['FALSE'] }
-        : { op: 'OR', terms: orTerms(condition.children, state) };
-  }
-}
-
-function renderCondition(condition: Condition, state: RenderState): string {
-  const { op, terms: parts } = terms(condition, state);
-  return op === undefined ? parts[0]! : parts.join(` ${op} `);
-}
-
-/** A child of AND/OR: compound children are always parenthesised, so precedence never bites. */
-function renderOperand(condition: Condition, state: RenderState): string {
-  const { op, terms: parts } = terms(condition, state);
-  if (op === undefined || parts.length === 1) return parts[0]!;
-  return `(${parts.join(` ${op} `)})`;
-}
-
-/** The body of `AND ( … )`: a top-level AND/OR puts one term per line. */
-function conditionLines(condition: Condition, state: RenderState): string[] {
-  const { op, terms: parts } = terms(condition, state);
-  const pad = INDENT.repeat(2);
-  if (op === undefined || parts.length === 1) return [`${pad}${parts[0]!}`];
-  return [`${pad}${parts[0]!}`, ...parts.slice(1).map((part) => `${pad}${op} ${part}`)];
+/** Databricks operators and constants; IN lists compare lower-cased text (numbers as they are). */
+function sqlDialect(state: RenderState): BooleanDialect {
+  return {
+    and: 'AND',
+    or: 'OR',
+    true: 'TRUE',
+    false: 'FALSE',
+    not: (inner) => `NOT (${inner})`,
+    match: (m) => renderMatch(m, state),
+    list(first, values) {
+      const field = databricksQualifiedName(first.field);
+      return typeof first.value === 'number'
+        ? `${field} IN (${values.map((v) => databricksNumber(v as number)).join(', ')})`
+        : `lower(${field}) IN (${values.map((v) => `lower(${databricksString(v as string)})`).join(', ')})`;
+    }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +148,8 @@ export function renderSql(rule: PlannedRule, options: RenderOptions): string {
   const target = rule.sql;
   const m = rule.meta;
   const state: RenderState = { notes: [] };
-  const condition = conditionLines(target.condition, state);
+  // The body of `AND ( … )`: a top-level AND/OR puts one term per line.
+  const condition = booleanLines(target.condition, sqlDialect(state), INDENT.repeat(2), INDENT.repeat(2));
   const timeField = databricksIdentifier(target.timeField);
   const context = [
     `${databricksString(m.technique.id)} AS technique`,
