@@ -10,6 +10,7 @@ import { renderKql } from '../src/core/backends/kql.js';
 import { kqlIdentifier } from '../src/core/backends/kql-literal.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../src/core/model.js';
 import {
+  leafKey,
   describeDiagnostics,
   kqlConditionOf,
   kqlDiagnostics,
@@ -20,6 +21,7 @@ import {
   type KqlLeaf,
   type KqlTables
 } from './support/kusto.js';
+import { evaluateCondition } from './support/rules.js';
 
 const XDR: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
 const CONTEXT_VALUES = ['T1557.001', 'credential-access', 'high'];
@@ -160,21 +162,6 @@ const { tree: conditionArb } = fc.letrec<{ tree: Condition }>((tie) => ({
   )
 }));
 
-const leafKey = (l: KqlLeaf | FieldMatch): string => JSON.stringify([l.field, l.operator, l.value]);
-
-function evaluate(c: Condition, truth: (key: string) => boolean): boolean {
-  switch (c.kind) {
-    case 'match':
-      return truth(leafKey(c));
-    case 'not':
-      return !evaluate(c.child, truth);
-    case 'and':
-      return c.children.every((child) => evaluate(child, truth));
-    case 'or':
-      return c.children.some((child) => evaluate(child, truth));
-  }
-}
-
 describe('KQL condition structure properties (Kusto language service)', () => {
   test('any and/or/not tree binds, and the parsed where clause has the tree\'s logic under random truth assignments', () => {
     fc.assert(
@@ -184,7 +171,7 @@ describe('KQL condition structure properties (Kusto language service)', () => {
         const parsed = kqlConditionOf(query, 'xdr');
         for (const assign of assignments) {
           const truth = (key: string): boolean => assign(key);
-          expect(parsed((leaf) => truth(leafKey(leaf)))).toBe(evaluate(condition, truth));
+          expect(parsed((leaf) => truth(leafKey(leaf)))).toBe(evaluateCondition(condition, (leaf) => truth(leafKey(leaf))));
         }
       }),
       { numRuns: NUM_RUNS / 2 }

@@ -7,16 +7,17 @@ import { describe, expect, test } from '@jest/globals';
 import { renderKql } from '../src/core/backends/kql.js';
 import type { Condition, FieldMatch, KqlFlavor, RenderOptions } from '../src/core/model.js';
 import {
+  leafKey,
   describeDiagnostics,
   kqlConditionOf,
   kqlDiagnostics,
   kqlErrors,
   kqlStringLiteralValues,
   plannedRule,
-  type KqlLeaf,
   type KqlSchemas,
   type KqlTables
 } from './support/kusto.js';
+import { conditionLeaves, evaluateCondition } from './support/rules.js';
 
 const XDR: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
 const SENTINEL: RenderOptions = { lookbackDays: 7, kqlFlavor: 'sentinel' };
@@ -32,28 +33,9 @@ function expectValid(query: string, tables: KqlTables): void {
 }
 
 /** The leaves of a condition tree, and its truth under an assignment of truth to leaves. */
-function leaves(c: Condition): FieldMatch[] {
-  if (c.kind === 'match') return [c];
-  if (c.kind === 'not') return leaves(c.child);
-  return c.children.flatMap(leaves);
-}
-const leafKey = (l: KqlLeaf | FieldMatch): string => JSON.stringify([l.field, l.operator, l.value]);
-function evaluate(c: Condition, truth: (key: string) => boolean): boolean {
-  switch (c.kind) {
-    case 'match':
-      return truth(leafKey(c));
-    case 'not':
-      return !evaluate(c.child, truth);
-    case 'and':
-      return c.children.every((child) => evaluate(child, truth));
-    case 'or':
-      return c.children.some((child) => evaluate(child, truth));
-  }
-}
-
 /** For every assignment of truth values to the distinct leaves, the parsed query agrees with the tree. */
 function expectSameLogic(condition: Condition, query: string, flavor: KqlFlavor): void {
-  const keys = [...new Set(leaves(condition).map(leafKey))];
+  const keys = [...new Set(conditionLeaves(condition).map(leafKey))];
   expect(keys.length).toBeLessThanOrEqual(10);
   const parsed = kqlConditionOf(query, flavor);
   for (let bits = 0; bits < 1 << keys.length; bits++) {
@@ -62,7 +44,7 @@ function expectSameLogic(condition: Condition, query: string, flavor: KqlFlavor)
       if (index < 0) throw new Error(`the query compares something the rule does not: ${key}`);
       return (bits & (1 << index)) !== 0;
     };
-    expect(parsed((leaf) => truth(leafKey(leaf)))).toBe(evaluate(condition, truth));
+    expect(parsed((leaf) => truth(leafKey(leaf)))).toBe(evaluateCondition(condition, (leaf) => truth(leafKey(leaf))));
   }
 }
 

@@ -21,6 +21,7 @@ import {
 import { bundledRoutingTable, type RoutingTable } from '../src/core/routing/table.js';
 import { planRules } from '../src/core/rules/plan.js';
 import { iocValueArb, validHuntReportArb } from './support/hunt-arbitraries.js';
+import { conditionLeaves } from './support/rules.js';
 
 const catalogue = bundledAttackCatalogue();
 const routing = bundledRoutingTable();
@@ -57,10 +58,6 @@ function report(findings: Partial<Finding>[], dataSources: { name: string; type:
 const m = (field: string, operator: FieldMatch['operator'], value: string | number): FieldMatch => ({ kind: 'match', field, operator, value });
 const or = (...children: Condition[]): Condition => ({ kind: 'or', children });
 const and = (...children: Condition[]): Condition => ({ kind: 'and', children });
-
-function leaves(c: Condition): FieldMatch[] {
-  return c.kind === 'match' ? [c] : c.kind === 'not' ? leaves(c.child) : c.children.flatMap(leaves);
-}
 
 describe("the seed's AiTM hunt (examples/hunts/aitm-proxy.yaml)", () => {
   const file = 'examples/hunts/aitm-proxy.yaml';
@@ -397,15 +394,15 @@ function expectFieldsOfTargets(rule: PlannedRule, flavor: KqlFlavor): void {
   const ls = routing.logsources[rule.logsourceKey]!;
   if (rule.kql) {
     const kqlColumns = kqlSchemas[flavor][rule.kql.source]!.map((c) => c.name);
-    for (const leaf of leaves(rule.kql.condition)) expect(kqlColumns).toContain(leaf.field);
+    for (const leaf of conditionLeaves(rule.kql.condition)) expect(kqlColumns).toContain(leaf.field);
     for (const column of [rule.kql.timeField, ...rule.kql.projection]) expect(kqlColumns).toContain(column);
   }
   const sqlColumns = Object.keys(routing.sqlTables[rule.sql.source]!);
-  for (const leaf of leaves(rule.sql.condition)) expect(sqlColumns).toContain(leaf.field);
+  for (const leaf of conditionLeaves(rule.sql.condition)) expect(sqlColumns).toContain(leaf.field);
   const cim = routing.cimDatasets[rule.spl.source]!;
-  for (const leaf of leaves(rule.spl.condition)) expect(cim).toContain(leaf.field);
+  for (const leaf of conditionLeaves(rule.spl.condition)) expect(cim).toContain(leaf.field);
   const sigmaFields = new Set(Object.values(routing.routes).flatMap((cells) => Object.values(cells).filter((c) => c?.logsourceKey === ls.key).flatMap((c) => c!.target.sigma.fields)));
-  for (const leaf of leaves(rule.sigma.condition)) expect(sigmaFields.has(leaf.field)).toBe(true);
+  for (const leaf of conditionLeaves(rule.sigma.condition)) expect(sigmaFields.has(leaf.field)).toBe(true);
   expect(rule.sigma.logsource).toEqual(ls.sigma);
 }
 
@@ -425,7 +422,7 @@ describe('IP values', () => {
     expect(rules).toHaveLength(1);
     const rule = rules[0]!;
     for (const condition of [rule.sigma.condition, rule.kql!.condition, rule.spl.condition, rule.sql.condition]) {
-      expect(leaves(condition).map((l) => l.value)).toEqual(['2001:db8::17', '2001:DB8:4F2A::/48', '198.51.100.7']);
+      expect(conditionLeaves(condition).map((l) => l.value)).toEqual(['2001:db8::17', '2001:DB8:4F2A::/48', '198.51.100.7']);
     }
   });
 });

@@ -3,37 +3,16 @@
  * data model dataset its rule names with the routing table's CIM fields, and carries each IOC of
  * its condition as a literal that decodes back to exactly that IOC.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSpl } from '../src/core/backends/spl.js';
-import { bundledAttackCatalogue } from '../src/core/attack.js';
-import { parseHuntReport } from '../src/core/hunt/parse.js';
-import { DEFAULT_STATUS_MAP, type Condition, type FieldMatch, type PlannedRule } from '../src/core/model.js';
+import { type FieldMatch } from '../src/core/model.js';
 import { bundledRoutingTable } from '../src/core/routing/table.js';
-import { planRules } from '../src/core/rules/plan.js';
 import { checkSpl, decodePcreLiteral, decodeSplString, splPipeline } from './support/spl-check.js';
+import { conditionLeaves, planExample } from './support/rules.js';
 
 const HUNTS_DIR = 'examples/hunts';
 const CIM_FIELDS = bundledRoutingTable().cimDatasets;
-
-function plannedRules(file: string): PlannedRule[] {
-  const parsed = parseHuntReport(readFileSync(file), file);
-  if (parsed.report === undefined) throw new Error(`${file} does not parse: ${JSON.stringify(parsed.diagnostics)}`);
-  return planRules(parsed.report, {
-    file,
-    locate: parsed.locate,
-    statusMap: DEFAULT_STATUS_MAP,
-    kqlFlavor: 'xdr',
-    routing: bundledRoutingTable(),
-    catalogue: bundledAttackCatalogue()
-  }).rules;
-}
-
-function leaves(condition: Condition): FieldMatch[] {
-  if (condition.kind === 'match') return [condition];
-  if (condition.kind === 'not') return leaves(condition.child);
-  return condition.children.flatMap(leaves);
-}
 
 /** What a leaf's literal must decode to, in search-term form and in `| where` form. */
 function expectedLiterals(leaf: FieldMatch): { search: string; where: string } | undefined {
@@ -59,7 +38,7 @@ const files = readdirSync(HUNTS_DIR)
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort()
   .map((f) => join(HUNTS_DIR, f));
-const cases = files.flatMap((file) => plannedRules(file).map((rule) => [`${file} ${rule.logsourceKey} ${rule.meta.technique.id}`, rule] as const));
+const cases = files.flatMap((file) => planExample(file).map((rule) => [`${file} ${rule.logsourceKey} ${rule.meta.technique.id}`, rule] as const));
 
 test('the examples cover search-term and where forms', () => {
   const commands = cases.map(([, rule]) => splPipeline(renderSpl(rule, { lookbackDays: 7, kqlFlavor: 'xdr' }))[2]!.command);
@@ -75,12 +54,12 @@ test.each(cases)('%s', (_name, rule) => {
   const [model, ...rest] = rule.spl.source.split('.');
   expect(spl).toContain(`| datamodel ${model} ${rest[rest.length - 1]} flat strict_fields=false\n`);
   const known = new Set(['_time', ...(CIM_FIELDS[rule.spl.source] ?? [])]);
-  for (const field of [...rule.spl.projection, ...leaves(rule.spl.condition).map((l) => l.field)]) expect({ field, known: known.has(field) }).toEqual({ field, known: true });
+  for (const field of [...rule.spl.projection, ...conditionLeaves(rule.spl.condition).map((l) => l.field)]) expect({ field, known: known.has(field) }).toEqual({ field, known: true });
 
   const segment = pipeline[2]!;
   const literals = segment.tokens.filter((t) => t.kind === 'string').map((t) => decodeSplString(t.text));
   const decoded = segment.command === 'search' ? literals : literals.map(tryDecodePcre);
-  for (const leaf of leaves(rule.spl.condition)) {
+  for (const leaf of conditionLeaves(rule.spl.condition)) {
     const expected = expectedLiterals(leaf);
     if (expected === undefined) {
       expect(segment.tokens.map((t) => t.text).join('')).toMatch(new RegExp(`\\b${leaf.field}(==?|\\s+IN\\s+\\([^)]*?\\b)${leaf.value}\\b`));

@@ -9,34 +9,10 @@ import { renderSpl } from '../src/core/backends/spl.js';
 import type { Condition, PlannedRule } from '../src/core/model.js';
 import { checkSpl, decodePcreLiteral, decodeSplString, pcreToJs, searchTermToJs, splPipeline } from './support/spl-check.js';
 import { swapAsciiCase } from './support/duckdb.js';
+import { testRule } from './support/rules.js';
 
 function rule(condition: Condition): PlannedRule {
-  const target = { source: 'Endpoint.Processes', timeField: '_time', projection: ['dest', 'process'], condition };
-  return {
-    meta: {
-      ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f',
-      title: 'property',
-      description: '',
-      author: 'a',
-      date: '2026-04-08',
-      references: [],
-      falsepositives: [],
-      status: 'test',
-      level: 'medium',
-      confirmed: false,
-      technique: { id: 'T1059', name: 'Command and Scripting Interpreter' },
-      tactic: { shortname: 'execution', name: 'Execution' },
-      tags: [],
-      hunt: { name: 'p', slug: 'p', peakPhase: 'Unscoped', file: 'p.yaml' },
-      findingIndex: 0,
-      dataSource: { name: 'EDR', type: 'endpoint' }
-    },
-    logsourceKey: 'process_creation',
-    sigma: { logsource: {}, condition },
-    kql: { ...target, source: 'DeviceProcessEvents', timeField: 'Timestamp' },
-    spl: target,
-    sql: { ...target, source: 'security.process_events', timeField: 'event_time' }
-  };
+  return testRule(condition, { spl: { projection: ['dest', 'process'] } });
 }
 
 const iocValue = fc.oneof(

@@ -1,6 +1,7 @@
 import { renderSpl } from '../src/core/backends/spl.js';
 import { pcreLiteral, splCommentText, splFieldNameProblem, splString } from '../src/core/backends/spl-literal.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../src/core/model.js';
+import { AITM_META, testRule } from './support/rules.js';
 import { checkSpl, decodePcreLiteral, decodeSplString, pcreToJs, searchTermToJs, splPipeline, tokenizeSpl } from './support/spl-check.js';
 
 const OPTIONS: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
@@ -10,39 +11,16 @@ const or = (...children: Condition[]): Condition => ({ kind: 'or', children });
 const and = (...children: Condition[]): Condition => ({ kind: 'and', children });
 const not = (child: Condition): Condition => ({ kind: 'not', child });
 
+/** Header values the assertions below name. */
+const META = { ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f', hunt: { ...AITM_META.hunt, name: 'AiTM Proxy Detection' } };
+
 function rule(condition: Condition, overrides: { source?: string; sourceHint?: string; title?: string; projection?: string[] } = {}): PlannedRule {
   const spl = {
     source: overrides.source ?? 'Endpoint.Processes',
-    timeField: '_time',
     projection: overrides.projection ?? ['dest', 'user', 'process_name', 'parent_process_name', 'process'],
-    condition,
     ...(overrides.sourceHint === undefined ? {} : { sourceHint: overrides.sourceHint })
   };
-  return {
-    meta: {
-      ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f',
-      title: overrides.title ?? 'Adversary-in-the-Middle: process creation',
-      description: 'test rule',
-      author: 'Andre Seguin',
-      date: '2026-04-08',
-      references: [],
-      falsepositives: [],
-      status: 'test',
-      level: 'high',
-      confirmed: true,
-      technique: { id: 'T1557.001', name: 'LLMNR/NBT-NS Poisoning and SMB Relay' },
-      tactic: { shortname: 'credential-access', name: 'Credential Access' },
-      tags: [],
-      hunt: { name: 'AiTM Proxy Detection', slug: 'aitm-proxy-detection', peakPhase: 'Scoped', file: 'hunts/aitm.yaml' },
-      findingIndex: 0,
-      dataSource: { name: 'Microsoft Defender EDR', type: 'endpoint' }
-    },
-    logsourceKey: 'process_creation',
-    sigma: { logsource: { category: 'process_creation' }, condition },
-    kql: { source: 'DeviceProcessEvents', timeField: 'Timestamp', projection: [], condition },
-    spl,
-    sql: { source: 'security.process_events', timeField: 'event_time', projection: [], condition }
-  };
+  return testRule(condition, { spl }, { ...META, title: overrides.title ?? 'Adversary-in-the-Middle: process creation' });
 }
 
 /** The condition segment (`search` or `where`, after the lookback `where`) of a rendered search. */

@@ -4,33 +4,18 @@
  * satisfy each branch of its condition, and neither a benign row nor a malicious row older than
  * the lookback.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSql } from '../src/core/backends/sql.js';
-import { bundledAttackCatalogue } from '../src/core/attack.js';
-import { parseHuntReport } from '../src/core/hunt/parse.js';
-import { DEFAULT_STATUS_MAP, type Condition, type PlannedRule } from '../src/core/model.js';
-import { bundledRoutingTable, sqlTables } from '../src/core/routing/table.js';
-import { planRules } from '../src/core/rules/plan.js';
+import { type Condition } from '../src/core/model.js';
+import { sqlTables } from '../src/core/routing/table.js';
 import { databricksSchemaErrors, databricksToDuckDb } from './support/databricks.js';
 import { benignAssignment, SecurityLake, witnesses } from './support/duckdb.js';
+import { planExample } from './support/rules.js';
 
 const HUNTS_DIR = 'examples/hunts';
 const OPTIONS = { lookbackDays: 7, kqlFlavor: 'xdr' as const };
 const TABLES = sqlTables();
-
-function plannedRules(file: string): PlannedRule[] {
-  const parsed = parseHuntReport(readFileSync(file), file);
-  if (parsed.report === undefined) throw new Error(`${file} does not parse: ${JSON.stringify(parsed.diagnostics)}`);
-  return planRules(parsed.report, {
-    file,
-    locate: parsed.locate,
-    statusMap: DEFAULT_STATUS_MAP,
-    kqlFlavor: 'xdr',
-    routing: bundledRoutingTable(),
-    catalogue: bundledAttackCatalogue()
-  }).rules;
-}
 
 function onlyRegex(condition: Condition): boolean {
   if (condition.kind === 'match') return condition.operator === 'regex';
@@ -42,7 +27,7 @@ const files = readdirSync(HUNTS_DIR)
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort()
   .map((f) => join(HUNTS_DIR, f));
-const cases = files.flatMap((file) => plannedRules(file).map((rule) => [`${file} ${rule.logsourceKey} ${rule.meta.technique.id}`, rule] as const));
+const cases = files.flatMap((file) => planExample(file).map((rule) => [`${file} ${rule.logsourceKey} ${rule.meta.technique.id}`, rule] as const));
 
 let lake: SecurityLake;
 beforeAll(async () => {
@@ -52,7 +37,7 @@ afterAll(() => lake.close());
 
 test('the examples yield SQL rules, the seed AiTM hunt its four log sources', () => {
   expect(files.length).toBeGreaterThanOrEqual(1);
-  const aitm = plannedRules(join(HUNTS_DIR, 'aitm-proxy.yaml')).map((r) => r.sql.source);
+  const aitm = planExample(join(HUNTS_DIR, 'aitm-proxy.yaml')).map((r) => r.sql.source);
   expect(aitm).toEqual(['security.process_events', 'security.certificate_events', 'security.signin_logs', 'security.dns_events']);
 });
 

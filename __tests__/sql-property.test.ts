@@ -9,38 +9,14 @@ import { sqlTables } from '../src/core/routing/table.js';
 import type { Condition, PlannedRule } from '../src/core/model.js';
 import { databricksSyntaxErrors, databricksToDuckDb, type SqlTables } from './support/databricks.js';
 import { SecurityLake, swapAsciiCase } from './support/duckdb.js';
+import { testRule } from './support/rules.js';
 
 const TABLES: SqlTables = sqlTables();
 const TABLE = 'security.process_events';
 const FIELD = 'command_line';
 
 function rule(condition: Condition): PlannedRule {
-  const target = { source: TABLE, timeField: 'event_time', projection: ['host', FIELD], condition };
-  return {
-    meta: {
-      ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f',
-      title: 'property',
-      description: '',
-      author: 'a',
-      date: '2026-04-08',
-      references: [],
-      falsepositives: [],
-      status: 'test',
-      level: 'medium',
-      confirmed: false,
-      technique: { id: 'T1059', name: 'Command and Scripting Interpreter' },
-      tactic: { shortname: 'execution', name: 'Execution' },
-      tags: [],
-      hunt: { name: 'p', slug: 'p', peakPhase: 'Unscoped', file: 'p.yaml' },
-      findingIndex: 0,
-      dataSource: { name: 'EDR', type: 'endpoint' }
-    },
-    logsourceKey: 'process_creation',
-    sigma: { logsource: {}, condition },
-    kql: { ...target, source: 'DeviceProcessEvents', timeField: 'Timestamp' },
-    spl: { ...target, source: 'Endpoint.Processes', timeField: '_time' },
-    sql: target
-  };
+  return testRule(condition, { sql: { source: TABLE, projection: ['host', FIELD] } });
 }
 
 /** IOC values: any unicode text, biased towards the characters that break escaping. */

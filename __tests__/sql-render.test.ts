@@ -2,6 +2,7 @@ import { renderSql } from '../src/core/backends/sql.js';
 import { sqlTables } from '../src/core/routing/table.js';
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../src/core/model.js';
 import { databricksSchemaErrors, databricksToDuckDb, scanDatabricks, type SqlTables } from './support/databricks.js';
+import { AITM_META, testRule } from './support/rules.js';
 import { benignAssignment, SecurityLake, witnesses, type SampleRow } from './support/duckdb.js';
 
 const OPTIONS: RenderOptions = { lookbackDays: 7, kqlFlavor: 'xdr' };
@@ -16,33 +17,11 @@ const or = (...children: Condition[]): Condition => ({ kind: 'or', children });
 const and = (...children: Condition[]): Condition => ({ kind: 'and', children });
 const not = (child: Condition): Condition => ({ kind: 'not', child });
 
+/** Header values the assertions below name. */
+const META = { ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f', hunt: { ...AITM_META.hunt, name: 'AiTM Proxy Detection' } };
+
 function rule(source: string, condition: Condition, projection: string[] = [], title = 'Adversary-in-the-Middle: process creation'): PlannedRule {
-  const target = { source, timeField: 'event_time', projection, condition };
-  return {
-    meta: {
-      ruleId: '0b0e7a43-2f7c-5d57-9b35-6f8a1c2d3e4f',
-      title,
-      description: 'test rule',
-      author: 'Andre Seguin',
-      date: '2026-04-08',
-      references: [],
-      falsepositives: [],
-      status: 'test',
-      level: 'high',
-      confirmed: true,
-      technique: { id: 'T1557.001', name: 'LLMNR/NBT-NS Poisoning and SMB Relay' },
-      tactic: { shortname: 'credential-access', name: 'Credential Access' },
-      tags: [],
-      hunt: { name: 'AiTM Proxy Detection', slug: 'aitm-proxy-detection', peakPhase: 'Scoped', file: 'hunts/aitm.yaml' },
-      findingIndex: 0,
-      dataSource: { name: 'Microsoft Defender EDR', type: 'endpoint' }
-    },
-    logsourceKey: 'process_creation',
-    sigma: { logsource: { category: 'process_creation' }, condition },
-    kql: { ...target, source: 'DeviceProcessEvents', timeField: 'Timestamp' },
-    spl: { ...target, source: 'Endpoint.Processes', timeField: '_time' },
-    sql: target
-  };
+  return testRule(condition, { sql: { source, projection } }, { ...META, title });
 }
 
 let lake: SecurityLake;

@@ -11,6 +11,7 @@ import vm from 'node:vm';
 import type { Condition, KqlFlavor, PlannedRule, QueryTarget } from '../../src/core/model.js';
 import xdrSchemas from '../data/kql-schemas-defender-xdr.json' with { type: 'json' };
 import sentinelSchemas from '../data/kql-schemas-sentinel.json' with { type: 'json' };
+import { testRule } from './rules.js';
 
 export type KqlSchemas = Record<string, { name: string; type: string }[]>;
 export const KQL_SCHEMAS: Record<KqlFlavor, KqlSchemas> = { xdr: xdrSchemas, sentinel: sentinelSchemas };
@@ -272,45 +273,19 @@ export function kqlConditionOf(query: string, tables: KqlTables): (truth: (leaf:
   };
 }
 
+/** One key for a planned leaf and the parsed KQL leaf that renders it. */
+export function leafKey(leaf: KqlLeaf | { field: string; operator: string; value: string | number }): string {
+  return JSON.stringify([leaf.field, leaf.operator, leaf.value]);
+}
+
 export function evaluateKqlCondition(query: string, tables: KqlTables, truth: (leaf: KqlLeaf) => boolean): boolean {
   return kqlConditionOf(query, tables)(truth);
 }
 
 // ---------------------------------------------------------------------------------------------
-// A hand-built planned rule (the AiTM finding of the seed) for renderer tests that must not depend
-// on the planner. Only `kql` matters to the KQL renderer; the other targets are placeholders.
+// A hand-built planned rule (the AiTM finding of the seed) with a KQL target worth projecting.
 
 export function plannedRule(kql: Partial<QueryTarget> & { condition: Condition }, meta: Partial<PlannedRule['meta']> = {}): PlannedRule {
-  const target: QueryTarget = {
-    source: 'DeviceProcessEvents',
-    timeField: 'Timestamp',
-    projection: ['DeviceName', 'AccountName', 'FileName', 'FolderPath', 'ProcessCommandLine', 'SHA256', 'InitiatingProcessFileName'],
-    ...kql
-  };
-  return {
-    meta: {
-      ruleId: '3b0c7a52-5a8e-5f0e-9d3c-2f4d8f0c1a11',
-      title: 'Adversary-in-the-Middle: LLMNR/NBT-NS Poisoning',
-      description: 'Proxy process spawned from explorer.exe',
-      author: 'Andre Seguin',
-      date: '2026-04-08',
-      references: [],
-      falsepositives: [],
-      status: 'test',
-      level: 'high',
-      confirmed: true,
-      technique: { id: 'T1557.001', name: 'LLMNR/NBT-NS Poisoning and SMB Relay' },
-      tactic: { shortname: 'credential-access', name: 'Credential Access' },
-      tags: ['attack.credential-access', 'attack.t1557.001', 'detection.threat-hunting'],
-      hunt: { name: 'AiTM Proxy Detection — Infostealer Delivery', slug: 'aitm-proxy-detection', peakPhase: 'Scoped', file: 'hunts/aitm.yml' },
-      findingIndex: 0,
-      dataSource: { name: 'Microsoft Defender EDR', type: 'endpoint' },
-      ...meta
-    },
-    logsourceKey: 'process_creation',
-    sigma: { logsource: { category: 'process_creation', product: 'windows' }, condition: kql.condition },
-    kql: target,
-    spl: { source: 'Endpoint.Processes', timeField: '_time', projection: [], condition: kql.condition },
-    sql: { source: 'security.process_events', timeField: 'event_time', projection: [], condition: kql.condition }
-  };
+  const projection = ['DeviceName', 'AccountName', 'FileName', 'FolderPath', 'ProcessCommandLine', 'SHA256', 'InitiatingProcessFileName'];
+  return testRule(kql.condition, { kql: { projection, ...kql } }, meta);
 }
