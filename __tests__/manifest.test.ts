@@ -163,3 +163,9 @@ describe('reconcileOutputs', () => {
     expect(() => reconcileOutputs([gen('a.yml', 'x'), gen('a.yml', 'y')], undefined, disk({}), { sources: 'all' }, false)).toThrow(/same path/);
   });
 });
+
+test('sha256Hex is SHA-256 of the UTF-8 text (FIPS 180 vector; non-ASCII as createHash gives it)', async () => {
+  const { createHash } = await import('node:crypto');
+  expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  for (const text of ['', 'é', '😀\n', 'a'.repeat(100_000)]) expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+});

@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import type { Diagnostic } from './diagnostics.js';
 import { sha256Hex } from './ids.js';
 import type { OutputFile, OutputFormat } from './model.js';
@@ -33,9 +32,6 @@ export interface GeneratedFile extends OutputFile {
   source: string;
   format: OutputFormat | 'coverage' | 'enrichment';
 }
-
-/** sha256Hex; Node's one-shot `crypto.hash` (Node 20.12+) gives the same digest at a fraction of the cost per small file. */
-const contentHash: (text: string) => string = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : sha256Hex;
 
 export function emptyManifest(): Manifest {
   return { version: 1, generator: MANIFEST_GENERATOR, files: {} };
@@ -131,12 +127,12 @@ export function reconcileOutputs(
     if (plannedPaths.has(file.path)) throw new Error(`two outputs planned for the same path ${JSON.stringify(file.path)}`);
     plannedPaths.add(file.path);
 
-    const hash = contentHash(file.content);
+    const hash = sha256Hex(file.content);
     const existing = current(file.path);
     const known = Object.hasOwn(previous, file.path) ? previous[file.path] : undefined;
     if (existing === file.content) {
       result.unchanged.push(file.path);
-    } else if (existing === undefined || (known && contentHash(existing) === known.sha256)) {
+    } else if (existing === undefined || (known && sha256Hex(existing) === known.sha256)) {
       result.write.push(file);
     } else {
       result.conflicts.push({
@@ -163,7 +159,7 @@ export function reconcileOutputs(
     }
     const existing = current(path);
     if (existing === undefined) continue;
-    if (contentHash(existing) === entry.sha256) {
+    if (sha256Hex(existing) === entry.sha256) {
       result.delete.push(path);
     } else {
       result.conflicts.push({ path, reason: 'stale output edited by hand since peak-to-sigma wrote it' });
