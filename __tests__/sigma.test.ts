@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { bundledAttackCatalogue } from '../src/core/attack.js';
-import { renderSigma, sigmaDetection, toYaml } from '../src/core/backends/sigma.js';
+import { libraryYaml, renderSigma, sigmaDetection, toYaml } from '../src/core/backends/sigma.js';
 import { parseHuntReport } from '../src/core/hunt/parse.js';
 import { type HuntReport, HuntReportSchema } from '../src/core/hunt/schema.js';
 import { type Condition, DEFAULT_STATUS_MAP, type FieldMatch, KQL_FLAVORS, type KqlFlavor, type PlannedRule } from '../src/core/model.js';
@@ -219,6 +219,34 @@ describe('YAML that survives any content', () => {
         }
       }),
       { numRuns: 500 }
+    );
+  });
+});
+
+describe('the direct YAML writer makes the bytes the yaml library makes', () => {
+  const text = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.string({ unit: fc.constantFrom('\n', '\t', '\r', ' ', ':', '#', '-', '?', '*', '&', '!', '|', '>', "'", '"', '\\', '%', '@', '`', '[', '{', ',', 'y', 'e', 'E', 'n', 'o', '~', '0', '1', '.', '+', '=', '<', '_') })
+  );
+  const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small' },
+      text,
+      fc.integer(),
+      fc.array(tie('tree'), { maxLength: 3 }),
+      fc.dictionary(text, tie('tree'), { maxKeys: 3 })
+    )
+  }));
+
+  test.each(nastyValues().map((v) => [v]))('%j as key, value and list item', (value) => {
+    const rule = { [value]: value, title: value, detection: { selection: { 'f|contains': [value, value] } } };
+    expect(toYaml(rule)).toBe(libraryYaml(rule));
+  });
+
+  test('property: arbitrary maps, lists, strings and numbers', () => {
+    fc.assert(
+      fc.property(fc.dictionary(text, tree, { minKeys: 1, maxKeys: 4 }), (doc) => expect(toYaml(doc)).toBe(libraryYaml(doc))),
+      { numRuns: 2000 }
     );
   });
 });

@@ -209,7 +209,8 @@ export function toYaml(value: unknown): string {
   return directYaml(value) ?? libraryYaml(value);
 }
 
-function libraryYaml(value: unknown): string {
+/** The same text through a yaml Document: the fallback of `toYaml`, and the reference its direct path is tested against. */
+export function libraryYaml(value: unknown): string {
   const doc = new Document(value, documentOptions);
   const text = doc.toString({ lineWidth: 0, indentSeq: true });
   return `${text.replace(/\n+$/, '')}\n`;
