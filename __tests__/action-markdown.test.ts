@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { code, oneLine, row, text } from '../src/action/markdown.js';
+import { code, row, text } from '../src/action/markdown.js';
+import { oneLine } from '../src/core/markdown.js';
 import { COMMENT_MARKER } from '../src/action/comment.js';
 import { COMMENT_BUDGET, githubLinks, renderReport, type ReportModel, SUMMARY_BUDGET } from '../src/action/report-markdown.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
@@ -69,6 +70,10 @@ describe('text(): user text in Markdown', () => {
   test('newlines, tabs and control characters collapse to single spaces', () => {
     expect(oneLine('a\r\n\tb\u2028c\u0000d  e')).toBe('a b c d e');
     expect(text('line one\n| injected | row |')).not.toContain('\n');
+  });
+
+  test('bidi overrides and zero-width characters cannot reorder or hide a hunt name', () => {
+    expect(text('invoice\u202Egpj.exe\u200B')).toBe('invoicegpj\\.exe');
   });
 
   test('mentions, issue references and autolinks are broken', () => {

@@ -14,12 +14,12 @@ import {
   ENRICHMENT_SYSTEM_PROMPT,
   type EnrichmentAnswer,
   escapeMarkdown,
-  oneLine,
   renderEnrichmentMarkdown,
   renderEnrichmentSection
 } from '../src/core/enrichment.js';
 import { aitmReport, aitmRules, HOSTILE_ANSWER, HOSTILE_HYPOTHESIS, PLAIN_ANSWER } from './support/enrich-fixtures.js';
 import { strictSchemaProblems } from './support/fake-llm.js';
+import { oneLine } from '../src/core/markdown.js';
 
 const catalogue = bundledAttackCatalogue();
 const ZWJ = '\u200D';

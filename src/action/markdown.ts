@@ -1,39 +1,21 @@
 /**
  * Escaping for GitHub-flavoured Markdown in PR comments and job summaries. Hunt reports are
  * untrusted: a hunt name must render as the text it is — no HTML, no links, no @mentions or
- * issue references, no emphasis, and no broken table rows.
+ * issue references, no emphasis, and no broken table rows (the text pieces: core/markdown.ts).
  */
 
-/** Joins characters without a visible mark, so `@team` or `https://` stop being special. */
-const ZWJ = '\u200D';
-
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~$]/g;
-const HTML_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-
-/** Control characters, line and paragraph separators and runs of whitespace become one space. */
-export function oneLine(value: string): string {
-  return value.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-}
-
-/** Cuts text to `max` characters (whole code points), marking the cut with an ellipsis. */
-export function clip(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
+import { clip, inertMarkdown, oneLine, ZWJ } from '../core/markdown.js';
 
 /**
- * User text for a table cell, heading or paragraph: one line, Markdown punctuation
- * backslash-escaped, then HTML-escaped (last, so the entities' `#` stays unescaped), mentions (`@x`), issue references (`#1`) and autolinks (`https://`, `www.`)
- * broken with a zero-width joiner.
+ * User text for a table cell, heading or paragraph: one line, clipped, autolinks (`https://`,
+ * `www.`) broken with a zero-width joiner (the text still reads the same), then made inert.
  */
 export function text(value: string, max = 300): string {
-  return clip(oneLine(value), max)
-    .replace(/@/g, `@${ZWJ}`)
-    .replace(/#(?=\d)/g, `#${ZWJ}`)
-    .replace(/:\/\//g, `:${ZWJ}//`)
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`)
-    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-    .replace(/[&<>"]/g, (c) => HTML_SPECIAL[c]!);
+  return inertMarkdown(
+    clip(oneLine(value), max)
+      .replace(/:\/\//g, `:${ZWJ}//`)
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`)
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { clip, escapeHtml, inertMarkdown, oneLine } from './markdown.js';
 import { Eta } from 'eta/core';
 import { z } from 'zod';
 import { type AttackCatalogue, TECHNIQUE_ID } from './attack.js';
@@ -81,20 +82,6 @@ export const ANSWER_JSON_SCHEMA = {
     tuning: { type: 'array', description: 'False-positive tuning advice.', items: { type: 'string' } }
   }
 } as const;
-
-/** Control characters, line breaks and runs of whitespace become one space; bidi and zero-width controls go. */
-export function oneLine(value: string): string {
-  return value
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
-    .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .trim();
-}
-
-/** Cuts text to `max` code points, marking the cut with an ellipsis. */
-export function clip(value: string, max: number): string {
-  const chars = Array.from(value);
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
-}
 
 const text = (max: number) => z.string().transform((s) => clip(oneLine(s), max));
 const list = <T extends z.ZodType>(item: T) => z.array(item).transform((items) => items.slice(0, ANSWER_LIMITS.items));
@@ -297,29 +284,17 @@ export function attackTechniqueUrl(id: string): string {
 // Escaping and rendering.
 
 /** Joins characters without a visible mark, so `@team` and `#12` stop being mentions and issue links. */
-const ZWJ = '\u200D';
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~$:]/g;
-const HTML_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /**
  * Untrusted text for one Markdown line (list item, table cell, heading): one line; URLs defanged
- * the way analysts write IOCs (`hxxps://`, `www[.]`) so nothing autolinks; mentions and issue
- * references broken; Markdown punctuation backslash-escaped; HTML special characters as entities.
+ * the way analysts write IOCs (`hxxps://`, `www[.]`) so nothing autolinks; then made inert.
  */
 export function escapeMarkdown(value: unknown): string {
-  return oneLine(String(value ?? ''))
-    .replace(/\b(h)tt(ps?):\/\//gi, '$1xx$2://')
-    .replace(/\bftp:\/\//gi, 'fxp://')
-    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}[.]`)
-    .replace(/@/g, `@${ZWJ}`)
-    .replace(/#(?=\d)/g, `#${ZWJ}`)
-    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-    .replace(/[&<>"']/g, (c) => HTML_SPECIAL[c]!);
-}
-
-/** For raw HTML such as `<summary>`, where Markdown escapes would show as backslashes. */
-export function escapeHtml(value: string): string {
-  return oneLine(value).replace(/[&<>"']/g, (c) => HTML_SPECIAL[c]!);
+  return inertMarkdown(
+    oneLine(String(value ?? ''))
+      .replace(/\b(h)tt(ps?):\/\//gi, '$1xx$2://')
+      .replace(/\bftp:\/\//gi, 'fxp://')
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}[.]`)
+  );
 }
 
 const eta = new Eta({ autoEscape: true, autoTrim: false, escapeFunction: escapeMarkdown, useWith: false });

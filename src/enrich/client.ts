@@ -1,4 +1,5 @@
-import { checkAnswer, clip, type EnrichmentAnswer, type EnrichmentRequest, oneLine, PROVIDER_LABELS } from '../core/enrichment.js';
+import { checkAnswer, type EnrichmentAnswer, type EnrichmentRequest, PROVIDER_LABELS } from '../core/enrichment.js';
+import { clip, oneLine } from '../core/markdown.js';
 import type { EnrichConfig } from './config.js';
 import { type Extracted, PROVIDERS } from './providers.js';
 
