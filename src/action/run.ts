@@ -22,8 +22,9 @@ import { huntMatcher, listWorkspaceHunts } from './hunt-files.js';
 import { parseInputs } from './inputs.js';
 import { COMMENT_BUDGET, githubLinks, type ReportModel, renderReport, SUMMARY_BUDGET } from './report-markdown.js';
 import { reportHunts } from './report-model.js';
-import { decideVerdict, plural, postCommitStatus, STATUS_CONTEXT, statusDescription } from './status.js';
+import { decideVerdict, postCommitStatus, STATUS_CONTEXT, statusDescription } from './status.js';
 import { writeJobSummary } from './summary.js';
+import { countOf, pluralNoun } from '../core/wording.js';
 
 /**
  * One run of the action (DESIGN.md §7): decide what to convert from the event, convert, write the
@@ -35,7 +36,7 @@ export async function run(): Promise<void> {
   const parsed = parseInputs((name) => core.getInput(name));
   if (!parsed.inputs) {
     for (const error of parsed.errors) core.error(error);
-    core.setFailed(`${parsed.errors.length} ${plural(parsed.errors.length, 'input is', 'inputs are')} invalid: ${parsed.errors.join('; ')}`);
+    core.setFailed(`${countOf(parsed.errors.length, 'input is', 'inputs are')} invalid: ${parsed.errors.join('; ')}`);
     return;
   }
   const inputs = parsed.inputs;
@@ -103,7 +104,7 @@ export async function run(): Promise<void> {
   const oversized = listing.diagnostics.filter((d) => inScope(d.file));
   const failedHunts = huntsInRun.filter((h) => hasErrors(h.diagnostics)).map((h) => h.file);
   const otherInvalid = conversion.hunts.filter((h) => !inScope(h.file) && hasErrors(h.diagnostics)).length;
-  if (otherInvalid) notes.push(`${otherInvalid} other hunt ${plural(otherInvalid, 'report has', 'reports have')} errors; this PR does not change them, so they are not reported here.`);
+  if (otherInvalid) notes.push(`${otherInvalid} other hunt ${pluralNoun(otherInvalid, 'report has', 'reports have')} errors; this PR does not change them, so they are not reported here.`);
 
   // 3. Coverage diff on pull requests: base = unchanged hunts + base versions of the changed ones.
   let coverageDiff: CoverageDiff | undefined;
@@ -184,7 +185,7 @@ export async function run(): Promise<void> {
   } else if (!fileChanges.length) {
     if (written.applied) notes.push('The generated files in the repository are up to date; nothing to commit.');
   } else {
-    const what = `${fileChanges.length} generated ${plural(fileChanges.length, 'file')} changed`;
+    const what = `${fileChanges.length} generated ${pluralNoun(fileChanges.length, 'file')} changed`;
     const mismatch = plan.kind === 'pull_request' ? await workspaceMismatch(workspace, plan.headSha) : undefined;
     if (plan.readOnlyReason) notes.push(`${what}; not committed.`);
     else if (!inputs.commit) notes.push(`${what}; not committed (commit: false). They are in the workspace for later steps.`);
@@ -200,7 +201,7 @@ export async function run(): Promise<void> {
           commitSha = outcome.sha;
           outputsRef = outcome.sha;
           tipSha = outcome.sha;
-          notes.push(`Committed ${fileChanges.length} generated ${plural(fileChanges.length, 'file')} to ${branch} as ${outcome.sha.slice(0, 7)}.`);
+          notes.push(`Committed ${fileChanges.length} generated ${pluralNoun(fileChanges.length, 'file')} to ${branch} as ${outcome.sha.slice(0, 7)}.`);
           core.info(`commit ${outcome.sha} on ${branch} (parent ${outcome.parentSha}, attempt ${outcome.attempts}); signature verified: ${outcome.verified ?? 'unknown'} (${outcome.verificationReason ?? 'no reason given'})`);
         } else {
           outputsRef = outcome.headSha;
@@ -223,7 +224,7 @@ export async function run(): Promise<void> {
     headline: !touchesHunts
       ? 'no hunt report changed'
       : verdict.ok
-      ? `${counts.hunts} hunt ${plural(counts.hunts, 'report')}, ${counts.findings} ${plural(counts.findings, 'finding')}, ${counts.rules} ${plural(counts.rules, 'rule')}`
+      ? `${counts.hunts} hunt ${pluralNoun(counts.hunts, 'report')}, ${countOf(counts.findings, 'finding')}, ${countOf(counts.rules, 'rule')}`
       : verdict.failure!,
     notes: [triggerNote(plan, changes, counts.hunts), ...notes],
     coverageDiff,
@@ -283,12 +284,12 @@ function setCountOutputs(counts: { hunts: number; findings: number; rules: numbe
 
 function triggerNote(plan: EventPlan, changes: HuntChanges | undefined, hunts: number): string {
   if (plan.kind === 'pull_request') {
-    if (!changes) return `Pull request #${plan.number}: all ${hunts} hunt ${plural(hunts, 'report')}.`;
+    if (!changes) return `Pull request #${plan.number}: all ${hunts} hunt ${pluralNoun(hunts, 'report')}.`;
     const removed = changes.removed.length ? `, ${changes.removed.length} removed` : '';
-    return `Pull request #${plan.number}: ${changes.changed.length} changed hunt ${plural(changes.changed.length, 'report')}${removed}.`;
+    return `Pull request #${plan.number}: ${changes.changed.length} changed hunt ${pluralNoun(changes.changed.length, 'report')}${removed}.`;
   }
   const trigger = plan.trigger === 'push' ? 'Push' : 'Manual run';
-  return `${trigger}${plan.branch ? ` on ${plan.branch}` : ''}: all ${hunts} hunt ${plural(hunts, 'report')}.`;
+  return `${trigger}${plan.branch ? ` on ${plan.branch}` : ''}: all ${hunts} hunt ${pluralNoun(hunts, 'report')}.`;
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import type { RepoRef } from './event.js';
 import type { GitHubClient } from './github-client.js';
+import { countOf, pluralNoun } from '../core/wording.js';
 
 /** The commit-status context; make exactly this name the required check (README, "Required check"). */
 export const STATUS_CONTEXT = 'peak-to-sigma';
@@ -27,15 +28,15 @@ export interface Verdict {
 /** Schema errors, hand-edited outputs and (with `fail-on-warnings`) warnings fail the step. */
 export function decideVerdict(input: VerdictInput): Verdict {
   const reasons: string[] = [];
-  if (input.setupErrors) reasons.push(`${input.setupErrors} configuration ${plural(input.setupErrors, 'problem')} (see the annotations)`);
+  if (input.setupErrors) reasons.push(`${input.setupErrors} configuration ${pluralNoun(input.setupErrors, 'problem')} (see the annotations)`);
   if (input.invalidReports) {
-    reasons.push(`${input.invalidReports} of ${input.reports} ${plural(input.reports, 'report')} failed validation; see the annotations and the job summary`);
+    reasons.push(`${input.invalidReports} of ${countOf(input.reports, 'report')} failed validation; see the annotations and the job summary`);
   }
   if (input.conflicts) {
-    reasons.push(`${input.conflicts} generated ${plural(input.conflicts, 'file was', 'files were')} edited by hand and not overwritten; see the job summary`);
+    reasons.push(`${input.conflicts} generated ${pluralNoun(input.conflicts, 'file was', 'files were')} edited by hand and not overwritten; see the job summary`);
   }
   if (input.failOnWarnings && input.warnings) {
-    reasons.push(`${input.warnings} ${plural(input.warnings, 'warning')} and fail-on-warnings is set; see the annotations and the job summary`);
+    reasons.push(`${countOf(input.warnings, 'warning')} and fail-on-warnings is set; see the annotations and the job summary`);
   }
   return reasons.length ? { ok: false, failure: reasons.join('; ') } : { ok: true };
 }
@@ -45,7 +46,7 @@ const MAX_STATUS_DESCRIPTION = 140;
 
 export function statusDescription(verdict: Verdict, counts: { hunts: number; rules: number; added: number; removed: number }): string {
   const text = verdict.ok
-    ? `${counts.hunts} ${plural(counts.hunts, 'hunt')}, ${counts.rules} ${plural(counts.rules, 'rule')}; coverage +${counts.added} -${counts.removed}`
+    ? `${countOf(counts.hunts, 'hunt')}, ${countOf(counts.rules, 'rule')}; coverage +${counts.added} -${counts.removed}`
     : verdict.failure!;
   return text.length <= MAX_STATUS_DESCRIPTION ? text : `${text.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`;
 }
@@ -66,8 +67,4 @@ export async function postCommitStatus(
     description,
     ...(targetUrl ? { target_url: targetUrl } : {})
   });
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return count === 1 ? one : many;
 }

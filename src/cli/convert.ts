@@ -11,6 +11,7 @@ import { type OptionResult, parseFormats, parseKqlFlavor, parseLookbackDays, par
 import { writeOutputs } from '../shell/output-writer.js';
 import { ENRICH_USAGE, parseEnrichFlags } from './enrich-options.js';
 import { type CliCommand, type CliIO, UsageError } from './io.js';
+import { countOf } from '../core/wording.js';
 
 const USAGE = `usage: peak-to-sigma convert <files, dirs or globs...> --out DIR [options]
 
@@ -199,7 +200,7 @@ function finish(io: CliIO, output: 'text' | 'json', summary: Summary): number {
     for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     if (outcome?.applied) {
       io.stdout(
-        `converted ${summary.converted} of ${plural(summary.hunts ?? 0, 'hunt report')} (${plural(summary.findings ?? 0, 'finding')}, ${plural(summary.rules ?? 0, 'rule')}) into ${summary.outDir}: ` +
+        `converted ${summary.converted} of ${countOf(summary.hunts ?? 0, 'hunt report')} (${countOf(summary.findings ?? 0, 'finding')}, ${countOf(summary.rules ?? 0, 'rule')}) into ${summary.outDir}: ` +
           `${outcome.written.length} written, ${outcome.unchanged.length} unchanged, ${outcome.deleted.length} deleted\n`
       );
     } else {
@@ -210,8 +211,4 @@ function finish(io: CliIO, output: 'text' | 'json', summary: Summary): number {
     }
   }
   return failed ? 1 : 0;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -3,24 +3,21 @@ import { type Diagnostic, formatDiagnostic, sortDiagnostics } from '../core/diag
 import { parseHuntReport } from '../core/hunt/parse.js';
 import { collectHuntFiles } from '../shell/collect.js';
 import { type CliCommand, UsageError } from './io.js';
+import { countOf } from '../core/wording.js';
 
 const FORMATS = ['text', 'json'] as const;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** "3 reports checked: 1 with errors (2 errors, 1 warning)". */
 export function summarise(fileCount: number, diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.length - errors.length;
   const filesWithErrors = new Set(errors.map((d) => d.file)).size;
-  const head = `${plural(fileCount, 'report')} checked`;
+  const head = `${countOf(fileCount, 'report')} checked`;
   if (errors.length > 0) {
-    const counts = [plural(errors.length, 'error'), ...(warnings > 0 ? [plural(warnings, 'warning')] : [])].join(', ');
+    const counts = [countOf(errors.length, 'error'), ...(warnings > 0 ? [countOf(warnings, 'warning')] : [])].join(', ');
     return `${head}: ${filesWithErrors} with errors (${counts})`;
   }
-  return `${head}: no errors${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}`;
+  return `${head}: no errors${warnings > 0 ? ` (${countOf(warnings, 'warning')})` : ''}`;
 }
 
 /** Options parsed from the command line; usage errors are thrown as UsageError (exit 2). */

@@ -2,6 +2,7 @@ import type { AttackCatalogue, Tactic, Technique } from './attack.js';
 import type { Coverage } from './coverage.js';
 import type { HuntReport } from './hunt/schema.js';
 import type { PlannedRule } from './model.js';
+import { countOf } from './wording.js';
 
 /**
  * ATT&CK Navigator layers, format 4.5 (`navigator-layer-format-v4.5.md`): one per hunt and one
@@ -152,7 +153,7 @@ export function coverageLayer(coverage: Coverage, catalogue: AttackCatalogue): N
         tactic: cell.tactic.shortname,
         confirmed: entry.confirmed,
         score: entry.hunts.length,
-        comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${plural(entry.hunts.length, 'hunt')}`],
+        comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${countOf(entry.hunts.length, 'hunt')}`],
         metadata: entry.hunts.map((file) => ({ name: 'hunt file', value: file }))
       });
     }
@@ -160,7 +161,7 @@ export function coverageLayer(coverage: Coverage, catalogue: AttackCatalogue): N
   const hunts = new Set(Object.values(coverage).flatMap((e) => e.hunts));
   return assembleLayer(catalogue, {
     name: 'peak-to-sigma coverage',
-    description: `ATT&CK techniques named by ${plural(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
+    description: `ATT&CK techniques named by ${countOf(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
     cells,
     metadata: [{ name: 'hunts', value: String(hunts.size) }],
     links: []
@@ -215,10 +216,6 @@ function webLinks(references: readonly string[]): NavigatorLink[] {
 /** Deterministic, locale-independent ordering of ATT&CK ids and shortnames. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Layers are written as 2-space JSON with a final newline, like every other output. */
