@@ -47568,6 +47568,47 @@ function bundledAttackCatalogue() {
 }
 
 ;// CONCATENATED MODULE: ./src/core/backends/condition-terms.ts
+function children(condition, simplify) {
+    if (!simplify)
+        return condition.children;
+    return condition.children.flatMap((child) => (child.kind === condition.kind ? children(child, true) : [child]));
+}
+function booleanTerms(condition, dialect) {
+    if (condition.kind === 'match')
+        return { terms: [dialect.match(condition)] };
+    if (condition.kind === 'not')
+        return { terms: [dialect.not(renderBoolean(condition.child, dialect))] };
+    const operands = children(condition, dialect.simplify === true);
+    if (operands.length === 0)
+        return { terms: [condition.kind === 'and' ? dialect.true : dialect.false] };
+    if (operands.length === 1 && dialect.simplify)
+        return booleanTerms(operands[0], dialect);
+    if (condition.kind === 'and')
+        return { op: dialect.and, terms: operands.map((c) => booleanOperand(c, dialect)) };
+    // Lists come back only when the dialect has a list form.
+    return {
+        op: dialect.or,
+        terms: orOperands(operands, dialect.list !== undefined).map((o) => (o.kind === 'single' ? booleanOperand(o.condition, dialect) : dialect.list(o.first, o.values)))
+    };
+}
+function renderBoolean(condition, dialect) {
+    const { op, terms } = booleanTerms(condition, dialect);
+    return op === undefined ? terms[0] : terms.join(` ${op} `);
+}
+/** A child of AND/OR: compound children are always parenthesised, so precedence never bites (SPL search binds OR tighter than AND). */
+function booleanOperand(condition, dialect) {
+    const { op, terms } = booleanTerms(condition, dialect);
+    if (op === undefined || terms.length === 1)
+        return terms[0];
+    return `(${terms.join(` ${op} `)})`;
+}
+/** A top-level condition as lines: `first` before the first term, then `rest` + operator before each other term. */
+function booleanLines(condition, dialect, first, rest) {
+    const { op, terms } = booleanTerms(condition, dialect);
+    if (op === undefined || terms.length === 1)
+        return [`${first}${terms[0]}`];
+    return [`${first}${terms[0]}`, ...terms.slice(1).map((term) => `${rest}${op} ${term}`)];
+}
 function equalityKey(c) {
     if (c.kind !== 'match' || c.operator !== 'equals')
         return undefined;
@@ -47722,50 +47763,20 @@ function renderMatch(match) {
             return `${text.includes(':') ? 'ipv6_is_in_range' : 'ipv4_is_in_range'}(${field}, ${kqlString(text)})`;
     }
 }
-/** OR terms, with ≥2 equalities on one field merged into `field in~ ("a", "b")` (strings) or `field in (1, 2)` (numbers). */
-function orTerms(children) {
-    return orOperands(children).map((operand) => {
-        if (operand.kind === 'single')
-            return renderOperand(operand.condition);
-        const list = operand.values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
-        return `${kqlIdentifier(operand.first.field)} ${typeof operand.first.value === 'number' ? 'in' : 'in~'} (${list})`;
-    });
-}
-/** The children of an and/or, with nested nodes of the same kind spliced in (same meaning, fewer parentheses). */
-function flatChildren(condition) {
-    return condition.children.flatMap((child) => (child.kind === condition.kind ? flatChildren(child) : [child]));
-}
-/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
-function terms(condition) {
-    if (condition.kind === 'match')
-        return { op: undefined, terms: [renderMatch(condition)] };
-    if (condition.kind === 'not')
-        return { op: undefined, terms: [`not(${renderCondition(condition.child)})`] };
-    const children = flatChildren(condition);
-    if (children.length === 0)
-        return { op: undefined, terms: [condition.kind === 'and' ? 'true' : 'false'] };
-    if (children.length === 1)
-        return terms(children[0]);
-    return { op: condition.kind, terms: condition.kind === 'and' ? children.map(renderOperand) : orTerms(children) };
-}
-function renderCondition(condition) {
-    const { op, terms: parts } = terms(condition);
-    return op === undefined ? parts[0] : parts.join(` ${op} `);
-}
-/** A child of `and`/`or`: compound children are always parenthesised, so precedence never bites. */
-function renderOperand(condition) {
-    const { op, terms: parts } = terms(condition);
-    if (op === undefined || parts.length === 1)
-        return parts[0];
-    return `(${parts.join(` ${op} `)})`;
-}
-/** The `| where` clause: a top-level `and`/`or` puts one term per line. */
-function whereClause(condition) {
-    const { op, terms: parts } = terms(condition);
-    if (op === undefined || parts.length === 1)
-        return [`| where ${parts[0]}`];
-    return [`| where ${parts[0]}`, ...parts.slice(1).map((part) => `${INDENT}${op} ${part}`)];
-}
+/** KQL operators, constants and lists (`field in~ ("a", "b")` for strings, `field in (1, 2)` for numbers). */
+const KQL = {
+    and: 'and',
+    or: 'or',
+    true: 'true',
+    false: 'false',
+    not: (inner) => `not(${inner})`,
+    match: renderMatch,
+    list(first, values) {
+        const list = values.map((v) => (typeof v === 'number' ? numberLiteral(v) : kqlString(v))).join(', ');
+        return `${kqlIdentifier(first.field)} ${typeof first.value === 'number' ? 'in' : 'in~'} (${list})`;
+    },
+    simplify: true
+};
 function projectClause(columns) {
     const lines = [];
     let line = '| project';
@@ -47806,7 +47817,7 @@ function renderKql(rule, options) {
         '',
         kqlIdentifier(target.source),
         `| where ${timeField} > ago(${options.lookbackDays}d)`,
-        ...whereClause(target.condition),
+        ...booleanLines(target.condition, KQL, '| where ', INDENT),
         `| extend ${CONTEXT_COLUMNS.map((name) => `${name} = ${kqlString(context[name])}`).join(', ')}`,
         ...projectClause([timeField, ...shown.map(kqlIdentifier), ...CONTEXT_COLUMNS]),
         `| order by ${timeField} desc`
@@ -48071,6 +48082,7 @@ const documentOptions = { version: '1.1', customTags: (tags) => [escapedString, 
 function toYaml(value) {
     return directYaml(value) ?? libraryYaml(value);
 }
+/** The same text through a yaml Document: the fallback of `toYaml`, and the reference its direct path is tested against. */
 function libraryYaml(value) {
     const doc = new dist/* Document */.yo(value, documentOptions);
     const text = doc.toString({ lineWidth: 0, indentSeq: true });
@@ -48323,12 +48335,15 @@ const SEARCH = {
                 throw new RangeError('a regex cannot be a search term');
         }
     },
-    list(field, values) {
-        return `${splFieldName(field)} IN (${values.map((v) => (typeof v === 'number' ? numberText(v) : splString(v))).join(', ')})`;
+    list(first, values) {
+        return `${splFieldName(first.field)} IN (${values.map((v) => (typeof v === 'number' ? numberText(v) : splString(v))).join(', ')})`;
     },
     not: (inner) => `NOT (${inner})`,
     and: 'AND',
-    or: 'OR'
+    or: 'OR',
+    // Only `| where` can say these: needsWhere sends every empty AND/OR there.
+    true: 'true()',
+    false: 'false()'
 };
 /** `| where`: every string comparison is a case-insensitive, anchored PCRE of the escaped literal. */
 const WHERE = {
@@ -48355,47 +48370,14 @@ const WHERE = {
     },
     not: (inner) => `NOT (${inner})`,
     and: 'AND',
-    or: 'OR'
+    or: 'OR',
+    // Only `| where` can say these: needsWhere sends every empty AND/OR there.
+    true: 'true()',
+    false: 'false()'
 };
-function spl_orTerms(children, dialect) {
-    // Lists come back only when the dialect has a list form.
-    return orOperands(children, dialect.list !== undefined).map((operand) => operand.kind === 'single' ? spl_renderOperand(operand.condition, dialect) : dialect.list(operand.first.field, operand.values));
-}
-/** The terms of a boolean node, or one term for a leaf. Empty AND/OR force `| where` (true()/false()). */
-function spl_terms(condition, dialect) {
-    switch (condition.kind) {
-        case 'match':
-            return { op: undefined, terms: [dialect.match(condition)] };
-        case 'not':
-            return { op: undefined, terms: [dialect.not(spl_renderCondition(condition.child, dialect))] };
-        case 'and':
-            return condition.children.length === 0
-                ? { op: undefined, terms: ['true()'] }
-                : { op: dialect.and, terms: condition.children.map((c) => spl_renderOperand(c, dialect)) };
-        case 'or':
-            return condition.children.length === 0
-                ? { op: undefined, terms: ['false()'] }
-                : { op: dialect.or, terms: spl_orTerms(condition.children, dialect) };
-    }
-}
-function spl_renderCondition(condition, dialect) {
-    const { op, terms: parts } = spl_terms(condition, dialect);
-    return op === undefined ? parts[0] : parts.join(` ${op} `);
-}
-/** Compound operands are always parenthesised: SPL search binds OR tighter than AND. */
-function spl_renderOperand(condition, dialect) {
-    const { op, terms: parts } = spl_terms(condition, dialect);
-    if (op === undefined || parts.length === 1)
-        return parts[0];
-    return `(${parts.join(` ${op} `)})`;
-}
 function conditionClause(condition) {
     const where = needsWhere(condition);
-    const { op, terms: parts } = spl_terms(condition, where ? WHERE : SEARCH);
-    const command = where ? '| where' : '| search';
-    if (op === undefined || parts.length === 1)
-        return [`${command} ${parts[0]}`];
-    return [`${command} ${parts[0]}`, ...parts.slice(1).map((part) => `${spl_INDENT}${op} ${part}`)];
+    return booleanLines(condition, where ? WHERE : SEARCH, where ? '| where ' : '| search ', spl_INDENT);
 }
 /** `Model.Dataset` (or `Model.Parent.Dataset`) → the `datamodel` command's model and dataset names. */
 function dataModel(source) {
@@ -48659,52 +48641,22 @@ function sql_renderMatch(match, state) {
         }
     }
 }
-/** OR terms, with ≥2 equalities on one field merged into one `IN` list. */
-function sql_orTerms(children, state) {
-    return orOperands(children).map((operand) => {
-        if (operand.kind === 'single')
-            return sql_renderOperand(operand.condition, state);
-        const field = databricksQualifiedName(operand.first.field);
-        return typeof operand.first.value === 'number'
-            ? `${field} IN (${operand.values.map((v) => databricksNumber(v)).join(', ')})`
-            : `lower(${field}) IN (${operand.values.map((v) => `lower(${databricksString(v)})`).join(', ')})`;
-    });
-}
-/** The terms of a boolean node, or one term for a leaf. Empty AND is true, empty OR is false. */
-function sql_terms(condition, state) {
-    switch (condition.kind) {
-        case 'match':
-            return { op: undefined, terms: [sql_renderMatch(condition, state)] };
-        case 'not':
-            return { op: undefined, terms: [`NOT (${sql_renderCondition(condition.child, state)})`] };
-        case 'and':
-            return condition.children.length === 0
-                ? { op: undefined, terms: ['TRUE'] }
-                : { op: 'AND', terms: condition.children.map((c) => sql_renderOperand(c, state)) };
-        case 'or':
-            return condition.children.length === 0
-                ? { op: undefined, terms: ['FALSE'] }
-                : { op: 'OR', terms: sql_orTerms(condition.children, state) };
-    }
-}
-function sql_renderCondition(condition, state) {
-    const { op, terms: parts } = sql_terms(condition, state);
-    return op === undefined ? parts[0] : parts.join(` ${op} `);
-}
-/** A child of AND/OR: compound children are always parenthesised, so precedence never bites. */
-function sql_renderOperand(condition, state) {
-    const { op, terms: parts } = sql_terms(condition, state);
-    if (op === undefined || parts.length === 1)
-        return parts[0];
-    return `(${parts.join(` ${op} `)})`;
-}
-/** The body of `AND ( … )`: a top-level AND/OR puts one term per line. */
-function conditionLines(condition, state) {
-    const { op, terms: parts } = sql_terms(condition, state);
-    const pad = sql_INDENT.repeat(2);
-    if (op === undefined || parts.length === 1)
-        return [`${pad}${parts[0]}`];
-    return [`${pad}${parts[0]}`, ...parts.slice(1).map((part) => `${pad}${op} ${part}`)];
+/** Databricks operators and constants; IN lists compare lower-cased text (numbers as they are). */
+function sqlDialect(state) {
+    return {
+        and: 'AND',
+        or: 'OR',
+        true: 'TRUE',
+        false: 'FALSE',
+        not: (inner) => `NOT (${inner})`,
+        match: (m) => sql_renderMatch(m, state),
+        list(first, values) {
+            const field = databricksQualifiedName(first.field);
+            return typeof first.value === 'number'
+                ? `${field} IN (${values.map((v) => databricksNumber(v)).join(', ')})`
+                : `lower(${field}) IN (${values.map((v) => `lower(${databricksString(v)})`).join(', ')})`;
+        }
+    };
 }
 // ---------------------------------------------------------------------------------------------
 function sql_header(rule, notes) {
@@ -48729,7 +48681,8 @@ function renderSql(rule, options) {
     const target = rule.sql;
     const m = rule.meta;
     const state = { notes: [] };
-    const condition = conditionLines(target.condition, state);
+    // The body of `AND ( … )`: a top-level AND/OR puts one term per line.
+    const condition = booleanLines(target.condition, sqlDialect(state), sql_INDENT.repeat(2), sql_INDENT.repeat(2));
     const timeField = databricksIdentifier(target.timeField);
     const context = [
         `${databricksString(m.technique.id)} AS technique`,
@@ -59751,17 +59704,18 @@ function uuidV5(name, namespace = RULE_ID_NAMESPACE) {
     const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
     if (ns.length !== 16)
         throw new Error(`invalid namespace UUID: ${namespace}`);
-    const hash = (0,external_node_crypto_.createHash)('sha1').update(ns).update(name, 'utf8').digest();
+    const hash = external_node_crypto_.createHash('sha1').update(ns).update(name, 'utf8').digest();
     const bytes = hash.subarray(0, 16);
     bytes[6] = (bytes[6] & 0x0f) | 0x50;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = bytes.toString('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-/** Hex SHA-256 of text: content hashes in the manifest and the enrichment cache. */
-function sha256Hex(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
-}
+/**
+ * Hex SHA-256 of text: content hashes in the manifest and the enrichment cache. Node's one-shot
+ * `crypto.hash` (20.12+) gives the same digest at a fraction of the cost per small file.
+ */
+const sha256Hex = typeof external_node_crypto_.hash === 'function' ? (text) => external_node_crypto_.hash('sha256', text, 'hex') : (text) => external_node_crypto_.createHash('sha256').update(text, 'utf8').digest('hex');
 
 ;// CONCATENATED MODULE: ./src/core/paths.ts
 
@@ -59798,7 +59752,6 @@ function isContainedRelativePath(relative) {
 ;// CONCATENATED MODULE: ./src/core/manifest.ts
 
 
-
 /**
  * The manifest records every file the tool wrote into an output directory, with its content hash
  * and the hunt it came from. It is how a run knows which files are its own: stale ones it may
@@ -59808,8 +59761,6 @@ const MANIFEST_FILE = '.peak-to-sigma-manifest.json';
 const MANIFEST_GENERATOR = 'peak-to-sigma';
 /** The `source` of outputs that belong to no single hunt (`coverage.json`). */
 const ALL_HUNTS_SOURCE = '*';
-/** sha256Hex; Node's one-shot `crypto.hash` (Node 20.12+) gives the same digest at a fraction of the cost per small file. */
-const contentHash = typeof external_node_crypto_.hash === 'function' ? (text) => external_node_crypto_.hash('sha256', text, 'hex') : sha256Hex;
 function emptyManifest() {
     return { version: 1, generator: MANIFEST_GENERATOR, files: {} };
 }
@@ -59877,13 +59828,13 @@ function reconcileOutputs(planned, manifest, current, scope, force) {
         if (plannedPaths.has(file.path))
             throw new Error(`two outputs planned for the same path ${JSON.stringify(file.path)}`);
         plannedPaths.add(file.path);
-        const hash = contentHash(file.content);
+        const hash = sha256Hex(file.content);
         const existing = current(file.path);
         const known = Object.hasOwn(previous, file.path) ? previous[file.path] : undefined;
         if (existing === file.content) {
             result.unchanged.push(file.path);
         }
-        else if (existing === undefined || (known && contentHash(existing) === known.sha256)) {
+        else if (existing === undefined || (known && sha256Hex(existing) === known.sha256)) {
             result.write.push(file);
         }
         else {
@@ -59913,7 +59864,7 @@ function reconcileOutputs(planned, manifest, current, scope, force) {
         const existing = current(path);
         if (existing === undefined)
             continue;
-        if (contentHash(existing) === entry.sha256) {
+        if (sha256Hex(existing) === entry.sha256) {
             result.delete.push(path);
         }
         else {
@@ -60506,6 +60457,45 @@ function locatedWarning(file, locate, path, message) {
     return { file, ...locate(path), severity: 'warning', message, path };
 }
 
+;// CONCATENATED MODULE: ./src/core/markdown.ts
+/**
+ * Untrusted text (hunt reports, LLM answers) on its way into GitHub-flavoured Markdown: PR
+ * comments, job summaries, enrichment.md. It must render as the text it is — no HTML, no links,
+ * no @mentions or issue references, no emphasis, no broken table rows, no hidden bidi tricks.
+ */
+/** Joins characters without a visible mark, so `@team` or `#1` stop being special. */
+const ZWJ = '\u200D';
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~$:]/g;
+const HTML_SPECIAL = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Control characters, line breaks and runs of whitespace become one space; bidi and zero-width controls go. */
+function oneLine(value) {
+    return value
+        .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+        .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+        .trim();
+}
+/** Cuts text to `max` code points, marking the cut with an ellipsis. */
+function clip(value, max) {
+    const chars = Array.from(value);
+    return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+/**
+ * One line of text made inert, once the caller has made its URLs inert (each caller has its own
+ * way): mentions and issue references broken with a zero-width joiner, Markdown punctuation
+ * backslash-escaped, then HTML special characters as entities (last, so an entity's `#` stays).
+ */
+function inertMarkdown(line) {
+    return line
+        .replace(/@/g, `@${ZWJ}`)
+        .replace(/#(?=\d)/g, `#${ZWJ}`)
+        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+        .replace(/[&<>"]/g, (c) => HTML_SPECIAL[c]);
+}
+/** For raw HTML such as `<summary>`, where Markdown escapes would show as backslashes. */
+function escapeHtml(value) {
+    return oneLine(value).replace(/[&<>"]/g, (c) => HTML_SPECIAL[c]);
+}
+
 ;// CONCATENATED MODULE: ./node_modules/eta/dist/core.js
 var e=class extends Error{constructor(e){super(e),this.name=`Eta Error`}},t=class extends e{constructor(e){super(e),this.name=`EtaParser Error`}},n=class extends e{constructor(e){super(e),this.name=`EtaRuntime Error`}},r=class extends e{constructor(e){super(e),this.name=`EtaFileResolution Error`}},i=class extends e{constructor(e){super(e),this.name=`EtaNameResolution Error`}};function a(e,n,r){let i=n.slice(0,r).split(/\n/),a=i.length,o=i[a-1].length+1;throw e+=` at line `+a+` col `+o+`:
 
@@ -60648,6 +60638,7 @@ _<%= it.omitted %> more hunt(s) left out to keep this comment short: see their e
 
 
 
+
 /**
  * LLM enrichment, the pure half (DESIGN.md §8): what we ask (prompt + JSON schema), how we check
  * the answer (zod, truncation, ATT&CK catalogue), and how we show it (`enrichment.md`, PR comment
@@ -60715,18 +60706,6 @@ const ANSWER_JSON_SCHEMA = {
         tuning: { type: 'array', description: 'False-positive tuning advice.', items: { type: 'string' } }
     }
 };
-/** Control characters, line breaks and runs of whitespace become one space; bidi and zero-width controls go. */
-function oneLine(value) {
-    return value
-        .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
-        .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-        .trim();
-}
-/** Cuts text to `max` code points, marking the cut with an ellipsis. */
-function clip(value, max) {
-    const chars = Array.from(value);
-    return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
-}
 const enrichment_text = (max) => schemas_string().transform((s) => clip(oneLine(s), max));
 const list = (item) => array(item).transform((items) => items.slice(0, ANSWER_LIMITS.items));
 const TitledText = object({ title: enrichment_text(ANSWER_LIMITS.title), detail: enrichment_text(ANSWER_LIMITS.text) });
@@ -60891,27 +60870,15 @@ function attackTechniqueUrl(id) {
 // ---------------------------------------------------------------------------------------------
 // Escaping and rendering.
 /** Joins characters without a visible mark, so `@team` and `#12` stop being mentions and issue links. */
-const ZWJ = '\u200D';
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~$:]/g;
-const HTML_SPECIAL = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /**
  * Untrusted text for one Markdown line (list item, table cell, heading): one line; URLs defanged
- * the way analysts write IOCs (`hxxps://`, `www[.]`) so nothing autolinks; mentions and issue
- * references broken; Markdown punctuation backslash-escaped; HTML special characters as entities.
+ * the way analysts write IOCs (`hxxps://`, `www[.]`) so nothing autolinks; then made inert.
  */
 function escapeMarkdown(value) {
-    return oneLine(String(value ?? ''))
+    return inertMarkdown(oneLine(String(value ?? ''))
         .replace(/\b(h)tt(ps?):\/\//gi, '$1xx$2://')
         .replace(/\bftp:\/\//gi, 'fxp://')
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}[.]`)
-        .replace(/@/g, `@${ZWJ}`)
-        .replace(/#(?=\d)/g, `#${ZWJ}`)
-        .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-        .replace(/[&<>"']/g, (c) => HTML_SPECIAL[c]);
-}
-/** For raw HTML such as `<summary>`, where Markdown escapes would show as backslashes. */
-function escapeHtml(value) {
-    return oneLine(value).replace(/[&<>"']/g, (c) => HTML_SPECIAL[c]);
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}[.]`));
 }
 const eta = new k({ autoEscape: true, autoTrim: false, escapeFunction: escapeMarkdown, useWith: false });
 eta.loadTemplate('@body', ENRICHMENT_BODY_TEMPLATE);
@@ -61194,6 +61161,7 @@ const PROVIDERS = {
 };
 
 ;// CONCATENATED MODULE: ./src/enrich/client.ts
+
 
 
 const SYSTEM_CLOCK = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
@@ -65933,34 +65901,17 @@ function isValidBranchName(name) {
 /**
  * Escaping for GitHub-flavoured Markdown in PR comments and job summaries. Hunt reports are
  * untrusted: a hunt name must render as the text it is — no HTML, no links, no @mentions or
- * issue references, no emphasis, and no broken table rows.
+ * issue references, no emphasis, and no broken table rows (the text pieces: core/markdown.ts).
  */
-/** Joins characters without a visible mark, so `@team` or `https://` stop being special. */
-const markdown_ZWJ = '\u200D';
-const markdown_MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~$]/g;
-const markdown_HTML_SPECIAL = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-/** Control characters, line and paragraph separators and runs of whitespace become one space. */
-function markdown_oneLine(value) {
-    return value.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-}
-/** Cuts text to `max` characters (whole code points), marking the cut with an ellipsis. */
-function markdown_clip(value, max) {
-    const chars = Array.from(value);
-    return chars.length <= max ? value : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
+
 /**
- * User text for a table cell, heading or paragraph: one line, Markdown punctuation
- * backslash-escaped, then HTML-escaped (last, so the entities' `#` stays unescaped), mentions (`@x`), issue references (`#1`) and autolinks (`https://`, `www.`)
- * broken with a zero-width joiner.
+ * User text for a table cell, heading or paragraph: one line, clipped, autolinks (`https://`,
+ * `www.`) broken with a zero-width joiner (the text still reads the same), then made inert.
  */
 function markdown_text(value, max = 300) {
-    return markdown_clip(markdown_oneLine(value), max)
-        .replace(/@/g, `@${markdown_ZWJ}`)
-        .replace(/#(?=\d)/g, `#${markdown_ZWJ}`)
-        .replace(/:\/\//g, `:${markdown_ZWJ}//`)
-        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${markdown_ZWJ}.`)
-        .replace(markdown_MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-        .replace(/[&<>"]/g, (c) => markdown_HTML_SPECIAL[c]);
+    return inertMarkdown(clip(oneLine(value), max)
+        .replace(/:\/\//g, `:${ZWJ}//`)
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWJ}.`));
 }
 /**
  * Inline code that is safe inside a table cell: one line, the fence longer than any run of
@@ -65970,7 +65921,7 @@ function markdown_text(value, max = 300) {
  * so such a value is rendered as escaped text instead.
  */
 function code(value, max = 300) {
-    const line = markdown_clip(markdown_oneLine(value), max);
+    const line = clip(oneLine(value), max);
     if (line.includes('\\|'))
         return markdown_text(line, max);
     const escaped = line.replace(/\|/g, '\\|');

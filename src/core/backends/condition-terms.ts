@@ -1,4 +1,4 @@
-import type { Condition, FieldMatch } from '../model.js';
+import type { Condition, FieldMatch, RuleMeta } from '../model.js';
 
 /**
  * What the KQL, SPL and SQL renderers share: one boolean renderer over the condition tree, driven
@@ -98,6 +98,24 @@ function orOperands(children: readonly Condition[], mergeLists = true): OrOperan
     operands.push(values.length === 1 ? { kind: 'single', condition: group[0]! } : { kind: 'list', first: group[0]!, values });
   }
   return operands;
+}
+
+/**
+ * The header every query starts with, as plain text: the title (`T1557.001: <rule title>`) and the
+ * lines after it (hunt and PEAK phase; author, confidence and status; ATT&CK; rule id and target).
+ */
+export function headerTexts(meta: RuleMeta, target: string, separator: string): { title: string; lines: string[] } {
+  const { technique } = meta;
+  const named = technique.name !== '' && technique.name !== technique.id;
+  return {
+    title: `${technique.id}: ${meta.title}`,
+    lines: [
+      `Hunt: ${meta.hunt.name} (PEAK phase: ${meta.hunt.peakPhase})`,
+      [`Author: ${meta.author}`, `Date: ${meta.date}`, `Confidence: ${meta.level} (${meta.confirmed ? 'confirmed' : 'unconfirmed'})`, `Status: ${meta.status}`].join(separator),
+      `ATT&CK: ${named ? `${technique.id} ${technique.name}` : technique.id} — ${meta.tactic.name}`,
+      `Rule id: ${meta.ruleId}${separator}Target: ${target}`
+    ]
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * Matching is case-insensitive throughout (`=~`, `in~`, `contains`, `startswith`, `endswith`,
  * `(?i)` regexes). `has` is never used: it matches whole terms only, not substrings.
  */
-import { type BooleanDialect, booleanLines, lineCommentText } from './condition-terms.js';
+import { type BooleanDialect, booleanLines, headerTexts, lineCommentText } from './condition-terms.js';
 import type { FieldMatch, KqlFlavor, PlannedRule, RenderOptions } from '../model.js';
 import { kqlIdentifier, kqlString } from './kql-literal.js';
 
@@ -22,18 +22,9 @@ const PROJECT_WIDTH = 100;
 const INDENT = '    ';
 
 function header(rule: PlannedRule, flavor: KqlFlavor): string[] {
-  const m = rule.meta;
-  const title = `// ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
-  const named = m.technique.name !== '' && m.technique.name !== m.technique.id;
-  const technique = named ? `${m.technique.id} ${m.technique.name}` : m.technique.id;
-  const lines = [
-    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-    `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-    `ATT&CK: ${technique} — ${m.tactic.name}`,
-    `Rule id: ${m.ruleId} | Target: ${FLAVOR_LABELS[flavor]}`
-  ];
-  return [`${title}${ruler}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
+  const { title, lines } = headerTexts(rule.meta, FLAVOR_LABELS[flavor], ' | ');
+  const first = `// ── ${lineCommentText(title)} ──`;
+  return [`${first}${'─'.repeat(Math.max(0, HEADER_WIDTH - [...first].length))}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
 }
 
 function numberLiteral(value: number): string {

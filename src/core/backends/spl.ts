@@ -13,7 +13,7 @@
  * `(?i)` PCRE of the escaped literal, and `cidrmatch()`.
  */
 import type { Condition, FieldMatch, PlannedRule, RenderOptions } from '../model.js';
-import { type BooleanDialect, booleanLines } from './condition-terms.js';
+import { type BooleanDialect, booleanLines, headerTexts } from './condition-terms.js';
 import { isSearchTermSafe, pcreLiteral, splCommentText, splDataModelProblem, splFieldName, splString } from './spl-literal.js';
 
 const HEADER_WIDTH = 100;
@@ -137,20 +137,13 @@ function comment(text: string): string {
 }
 
 function header(rule: PlannedRule): string[] {
-  const m = rule.meta;
-  const title = `── ${m.technique.id}: ${m.title} ──`;
-  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - 6 - [...splCommentText(title)].length));
-  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-  const lines = [
-    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-    `Author: ${m.author}; Date: ${m.date}; Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}); Status: ${m.status}`,
-    `ATT&CK: ${technique} — ${m.tactic.name}`,
-    `Rule id: ${m.ruleId}; Target: Splunk Enterprise Security, CIM data model ${rule.spl.source}`
-  ];
+  const { title, lines } = headerTexts(rule.meta, `Splunk Enterprise Security, CIM data model ${rule.spl.source}`, '; ');
+  const first = `── ${title} ──`;
+  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - 6 - [...splCommentText(first)].length));
   if (rule.spl.sourceHint !== undefined && rule.spl.sourceHint.trim() !== '') {
     lines.push(`Typical sourcetype: ${rule.spl.sourceHint} (add a sourcetype term to the search to narrow it)`);
   }
-  return [comment(`${title}${ruler}`), ...lines.map(comment)];
+  return [comment(`${first}${ruler}`), ...lines.map(comment)];
 }
 
 /** Render one planned rule as an SPL search (LF line ends, one trailing newline, deterministic). */

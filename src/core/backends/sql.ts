@@ -8,7 +8,7 @@
  * exact arithmetic range test on the dotted quad and IPv6 a text-prefix match that the header notes.
  */
 import { canonicalIPv6, parseIPv4, parseIPv6 } from '../ip.js';
-import { type BooleanDialect, booleanLines, lineCommentText } from './condition-terms.js';
+import { type BooleanDialect, booleanLines, headerTexts, lineCommentText } from './condition-terms.js';
 import type { FieldMatch, PlannedRule, RenderOptions } from '../model.js';
 import { databricksIdentifier, databricksNumber, databricksQualifiedName, databricksString } from './sql-literal.js';
 
@@ -126,18 +126,12 @@ function sqlDialect(state: RenderState): BooleanDialect {
 // ---------------------------------------------------------------------------------------------
 
 function header(rule: PlannedRule, notes: string[]): string[] {
-  const m = rule.meta;
-  const title = `-- ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-  const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
-  const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-  const lines = [
-    `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-    `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-    `ATT&CK: ${technique} — ${m.tactic.name}`,
-    `Rule id: ${m.ruleId} | Target: Databricks SQL`,
-    ...notes.map((note) => `Note: ${note}`)
+  const { title, lines } = headerTexts(rule.meta, 'Databricks SQL', ' | ');
+  const first = `-- ── ${lineCommentText(title)} ──`;
+  return [
+    `${first}${'─'.repeat(Math.max(0, HEADER_WIDTH - [...first].length))}`,
+    ...[...lines, ...notes.map((note) => `Note: ${note}`)].map((line) => `-- ${lineCommentText(line)}`)
   ];
-  return [`${title}${ruler}`, ...lines.map((line) => `-- ${lineCommentText(line)}`)];
 }
 
 /** Render one planned rule as a Databricks SQL query (LF line ends, one trailing newline, deterministic). */
