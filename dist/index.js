@@ -47645,6 +47645,23 @@ function orOperands(children, mergeLists = true) {
     return operands;
 }
 /**
+ * The header every query starts with, as plain text: the title (`T1557.001: <rule title>`) and the
+ * lines after it (hunt and PEAK phase; author, confidence and status; ATT&CK; rule id and target).
+ */
+function headerTexts(meta, target, separator) {
+    const { technique } = meta;
+    const named = technique.name !== '' && technique.name !== technique.id;
+    return {
+        title: `${technique.id}: ${meta.title}`,
+        lines: [
+            `Hunt: ${meta.hunt.name} (PEAK phase: ${meta.hunt.peakPhase})`,
+            [`Author: ${meta.author}`, `Date: ${meta.date}`, `Confidence: ${meta.level} (${meta.confirmed ? 'confirmed' : 'unconfirmed'})`, `Status: ${meta.status}`].join(separator),
+            `ATT&CK: ${named ? `${technique.id} ${technique.name}` : technique.id} — ${meta.tactic.name}`,
+            `Rule id: ${meta.ruleId}${separator}Target: ${target}`
+        ]
+    };
+}
+/**
  * Text for a line comment that nothing in it can end or hide: `//` and `--` comments end at CR,
  * LF, U+2028 and U+2029, so every control, separator and invisible format character (and a lone
  * surrogate) collapses to one space.
@@ -47728,18 +47745,9 @@ const HEADER_WIDTH = 100;
 const PROJECT_WIDTH = 100;
 const INDENT = '    ';
 function header(rule, flavor) {
-    const m = rule.meta;
-    const title = `// ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-    const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
-    const named = m.technique.name !== '' && m.technique.name !== m.technique.id;
-    const technique = named ? `${m.technique.id} ${m.technique.name}` : m.technique.id;
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId} | Target: ${FLAVOR_LABELS[flavor]}`
-    ];
-    return [`${title}${ruler}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
+    const { title, lines } = headerTexts(rule.meta, FLAVOR_LABELS[flavor], ' | ');
+    const first = `// ── ${lineCommentText(title)} ──`;
+    return [`${first}${'─'.repeat(Math.max(0, HEADER_WIDTH - [...first].length))}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
 }
 function numberLiteral(value) {
     if (Number.isFinite(value))
@@ -48391,20 +48399,13 @@ function comment(text) {
     return `\`\`\`${splCommentText(text)}\`\`\``;
 }
 function spl_header(rule) {
-    const m = rule.meta;
-    const title = `── ${m.technique.id}: ${m.title} ──`;
-    const ruler = '─'.repeat(Math.max(0, spl_HEADER_WIDTH - 6 - [...splCommentText(title)].length));
-    const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author}; Date: ${m.date}; Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}); Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId}; Target: Splunk Enterprise Security, CIM data model ${rule.spl.source}`
-    ];
+    const { title, lines } = headerTexts(rule.meta, `Splunk Enterprise Security, CIM data model ${rule.spl.source}`, '; ');
+    const first = `── ${title} ──`;
+    const ruler = '─'.repeat(Math.max(0, spl_HEADER_WIDTH - 6 - [...splCommentText(first)].length));
     if (rule.spl.sourceHint !== undefined && rule.spl.sourceHint.trim() !== '') {
         lines.push(`Typical sourcetype: ${rule.spl.sourceHint} (add a sourcetype term to the search to narrow it)`);
     }
-    return [comment(`${title}${ruler}`), ...lines.map(comment)];
+    return [comment(`${first}${ruler}`), ...lines.map(comment)];
 }
 /** Render one planned rule as an SPL search (LF line ends, one trailing newline, deterministic). */
 function renderSpl(rule, options) {
@@ -48660,18 +48661,12 @@ function sqlDialect(state) {
 }
 // ---------------------------------------------------------------------------------------------
 function sql_header(rule, notes) {
-    const m = rule.meta;
-    const title = `-- ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-    const ruler = '─'.repeat(Math.max(0, sql_HEADER_WIDTH - [...title].length));
-    const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId} | Target: Databricks SQL`,
-        ...notes.map((note) => `Note: ${note}`)
+    const { title, lines } = headerTexts(rule.meta, 'Databricks SQL', ' | ');
+    const first = `-- ── ${lineCommentText(title)} ──`;
+    return [
+        `${first}${'─'.repeat(Math.max(0, sql_HEADER_WIDTH - [...first].length))}`,
+        ...[...lines, ...notes.map((note) => `Note: ${note}`)].map((line) => `-- ${lineCommentText(line)}`)
     ];
-    return [`${title}${ruler}`, ...lines.map((line) => `-- ${lineCommentText(line)}`)];
 }
 /** Render one planned rule as a Databricks SQL query (LF line ends, one trailing newline, deterministic). */
 function renderSql(rule, options) {
@@ -48706,7 +48701,18 @@ function renderSql(rule, options) {
     return `${lines.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/wording.ts
+/** The noun for a count: `one` for exactly 1, else `many` (by default `one` + "s"). */
+function pluralNoun(count, one, many = `${one}s`) {
+    return count === 1 ? one : many;
+}
+/** A count with its noun: `1 rule`, `2 rules`. */
+function countOf(count, one, many) {
+    return `${count} ${pluralNoun(count, one, many)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/navigator.ts
+
 /**
  * ATT&CK Navigator layers, format 4.5 (`navigator-layer-format-v4.5.md`): one per hunt and one
  * aggregate (`coverage.json`). Confirmed techniques red, unconfirmed amber (DESIGN.md §3).
@@ -48790,7 +48796,7 @@ function coverageLayer(coverage, catalogue) {
                 tactic: cell.tactic.shortname,
                 confirmed: entry.confirmed,
                 score: entry.hunts.length,
-                comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${plural(entry.hunts.length, 'hunt')}`],
+                comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${countOf(entry.hunts.length, 'hunt')}`],
                 metadata: entry.hunts.map((file) => ({ name: 'hunt file', value: file }))
             });
         }
@@ -48798,7 +48804,7 @@ function coverageLayer(coverage, catalogue) {
     const hunts = new Set(Object.values(coverage).flatMap((e) => e.hunts));
     return assembleLayer(catalogue, {
         name: 'peak-to-sigma coverage',
-        description: `ATT&CK techniques named by ${plural(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
+        description: `ATT&CK techniques named by ${countOf(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
         cells,
         metadata: [{ name: 'hunts', value: String(hunts.size) }],
         links: []
@@ -48847,9 +48853,6 @@ function webLinks(references) {
 /** Deterministic, locale-independent ordering of ATT&CK ids and shortnames. */
 function compareIds(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-function plural(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 /** Layers are written as 2-space JSON with a final newline, like every other output. */
 function serializeLayer(layer) {
@@ -66168,21 +66171,22 @@ function stem(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/status.ts
+
 /** The commit-status context; make exactly this name the required check (README, "Required check"). */
 const STATUS_CONTEXT = 'peak-to-sigma';
 /** Schema errors, hand-edited outputs and (with `fail-on-warnings`) warnings fail the step. */
 function decideVerdict(input) {
     const reasons = [];
     if (input.setupErrors)
-        reasons.push(`${input.setupErrors} configuration ${status_plural(input.setupErrors, 'problem')} (see the annotations)`);
+        reasons.push(`${input.setupErrors} configuration ${pluralNoun(input.setupErrors, 'problem')} (see the annotations)`);
     if (input.invalidReports) {
-        reasons.push(`${input.invalidReports} of ${input.reports} ${status_plural(input.reports, 'report')} failed validation; see the annotations and the job summary`);
+        reasons.push(`${input.invalidReports} of ${countOf(input.reports, 'report')} failed validation; see the annotations and the job summary`);
     }
     if (input.conflicts) {
-        reasons.push(`${input.conflicts} generated ${status_plural(input.conflicts, 'file was', 'files were')} edited by hand and not overwritten; see the job summary`);
+        reasons.push(`${input.conflicts} generated ${pluralNoun(input.conflicts, 'file was', 'files were')} edited by hand and not overwritten; see the job summary`);
     }
     if (input.failOnWarnings && input.warnings) {
-        reasons.push(`${input.warnings} ${status_plural(input.warnings, 'warning')} and fail-on-warnings is set; see the annotations and the job summary`);
+        reasons.push(`${countOf(input.warnings, 'warning')} and fail-on-warnings is set; see the annotations and the job summary`);
     }
     return reasons.length ? { ok: false, failure: reasons.join('; ') } : { ok: true };
 }
@@ -66190,7 +66194,7 @@ function decideVerdict(input) {
 const MAX_STATUS_DESCRIPTION = 140;
 function statusDescription(verdict, counts) {
     const text = verdict.ok
-        ? `${counts.hunts} ${status_plural(counts.hunts, 'hunt')}, ${counts.rules} ${status_plural(counts.rules, 'rule')}; coverage +${counts.added} -${counts.removed}`
+        ? `${countOf(counts.hunts, 'hunt')}, ${countOf(counts.rules, 'rule')}; coverage +${counts.added} -${counts.removed}`
         : verdict.failure;
     return text.length <= MAX_STATUS_DESCRIPTION ? text : `${text.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`;
 }
@@ -66203,9 +66207,6 @@ async function postCommitStatus(octokit, repo, sha, verdict, description, target
         description,
         ...(targetUrl ? { target_url: targetUrl } : {})
     });
-}
-function status_plural(count, one, many = `${one}s`) {
-    return count === 1 ? one : many;
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
@@ -66250,6 +66251,7 @@ async function writeJobSummary(markdown) {
 
 
 
+
 /**
  * One run of the action (DESIGN.md §7): decide what to convert from the event, convert, write the
  * outputs into the workspace, then — when the token may write — commit them, update the sticky
@@ -66261,7 +66263,7 @@ async function run() {
     if (!parsed.inputs) {
         for (const error of parsed.errors)
             core_error(error);
-        setFailed(`${parsed.errors.length} ${status_plural(parsed.errors.length, 'input is', 'inputs are')} invalid: ${parsed.errors.join('; ')}`);
+        setFailed(`${countOf(parsed.errors.length, 'input is', 'inputs are')} invalid: ${parsed.errors.join('; ')}`);
         return;
     }
     const inputs = parsed.inputs;
@@ -66319,7 +66321,7 @@ async function run() {
     const failedHunts = huntsInRun.filter((h) => hasErrors(h.diagnostics)).map((h) => h.file);
     const otherInvalid = conversion.hunts.filter((h) => !inScope(h.file) && hasErrors(h.diagnostics)).length;
     if (otherInvalid)
-        notes.push(`${otherInvalid} other hunt ${status_plural(otherInvalid, 'report has', 'reports have')} errors; this PR does not change them, so they are not reported here.`);
+        notes.push(`${otherInvalid} other hunt ${pluralNoun(otherInvalid, 'report has', 'reports have')} errors; this PR does not change them, so they are not reported here.`);
     // 3. Coverage diff on pull requests: base = unchanged hunts + base versions of the changed ones.
     let coverageDiff;
     if (plan.kind === 'pull_request' && changes) {
@@ -66403,7 +66405,7 @@ async function run() {
             notes.push('The generated files in the repository are up to date; nothing to commit.');
     }
     else {
-        const what = `${fileChanges.length} generated ${status_plural(fileChanges.length, 'file')} changed`;
+        const what = `${fileChanges.length} generated ${pluralNoun(fileChanges.length, 'file')} changed`;
         const mismatch = plan.kind === 'pull_request' ? await workspaceMismatch(workspace, plan.headSha) : undefined;
         if (plan.readOnlyReason)
             notes.push(`${what}; not committed.`);
@@ -66424,7 +66426,7 @@ async function run() {
                     commitSha = outcome.sha;
                     outputsRef = outcome.sha;
                     tipSha = outcome.sha;
-                    notes.push(`Committed ${fileChanges.length} generated ${status_plural(fileChanges.length, 'file')} to ${branch} as ${outcome.sha.slice(0, 7)}.`);
+                    notes.push(`Committed ${fileChanges.length} generated ${pluralNoun(fileChanges.length, 'file')} to ${branch} as ${outcome.sha.slice(0, 7)}.`);
                     info(`commit ${outcome.sha} on ${branch} (parent ${outcome.parentSha}, attempt ${outcome.attempts}); signature verified: ${outcome.verified ?? 'unknown'} (${outcome.verificationReason ?? 'no reason given'})`);
                 }
                 else {
@@ -66448,7 +66450,7 @@ async function run() {
         headline: !touchesHunts
             ? 'no hunt report changed'
             : verdict.ok
-                ? `${counts.hunts} hunt ${status_plural(counts.hunts, 'report')}, ${counts.findings} ${status_plural(counts.findings, 'finding')}, ${counts.rules} ${status_plural(counts.rules, 'rule')}`
+                ? `${counts.hunts} hunt ${pluralNoun(counts.hunts, 'report')}, ${countOf(counts.findings, 'finding')}, ${countOf(counts.rules, 'rule')}`
                 : verdict.failure,
         notes: [triggerNote(plan, changes, counts.hunts), ...notes],
         coverageDiff,
@@ -66506,12 +66508,12 @@ function setCountOutputs(counts) {
 function triggerNote(plan, changes, hunts) {
     if (plan.kind === 'pull_request') {
         if (!changes)
-            return `Pull request #${plan.number}: all ${hunts} hunt ${status_plural(hunts, 'report')}.`;
+            return `Pull request #${plan.number}: all ${hunts} hunt ${pluralNoun(hunts, 'report')}.`;
         const removed = changes.removed.length ? `, ${changes.removed.length} removed` : '';
-        return `Pull request #${plan.number}: ${changes.changed.length} changed hunt ${status_plural(changes.changed.length, 'report')}${removed}.`;
+        return `Pull request #${plan.number}: ${changes.changed.length} changed hunt ${pluralNoun(changes.changed.length, 'report')}${removed}.`;
     }
     const trigger = plan.trigger === 'push' ? 'Push' : 'Manual run';
-    return `${trigger}${plan.branch ? ` on ${plan.branch}` : ''}: all ${hunts} hunt ${status_plural(hunts, 'report')}.`;
+    return `${trigger}${plan.branch ? ` on ${plan.branch}` : ''}: all ${hunts} hunt ${pluralNoun(hunts, 'report')}.`;
 }
 async function readIfPresent(path) {
     try {

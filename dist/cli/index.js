@@ -8797,6 +8797,23 @@ function orOperands(children, mergeLists = true) {
     return operands;
 }
 /**
+ * The header every query starts with, as plain text: the title (`T1557.001: <rule title>`) and the
+ * lines after it (hunt and PEAK phase; author, confidence and status; ATT&CK; rule id and target).
+ */
+function headerTexts(meta, target, separator) {
+    const { technique } = meta;
+    const named = technique.name !== '' && technique.name !== technique.id;
+    return {
+        title: `${technique.id}: ${meta.title}`,
+        lines: [
+            `Hunt: ${meta.hunt.name} (PEAK phase: ${meta.hunt.peakPhase})`,
+            [`Author: ${meta.author}`, `Date: ${meta.date}`, `Confidence: ${meta.level} (${meta.confirmed ? 'confirmed' : 'unconfirmed'})`, `Status: ${meta.status}`].join(separator),
+            `ATT&CK: ${named ? `${technique.id} ${technique.name}` : technique.id} — ${meta.tactic.name}`,
+            `Rule id: ${meta.ruleId}${separator}Target: ${target}`
+        ]
+    };
+}
+/**
  * Text for a line comment that nothing in it can end or hide: `//` and `--` comments end at CR,
  * LF, U+2028 and U+2029, so every control, separator and invisible format character (and a lone
  * surrogate) collapses to one space.
@@ -8880,18 +8897,9 @@ const HEADER_WIDTH = 100;
 const PROJECT_WIDTH = 100;
 const INDENT = '    ';
 function header(rule, flavor) {
-    const m = rule.meta;
-    const title = `// ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-    const ruler = '─'.repeat(Math.max(0, HEADER_WIDTH - [...title].length));
-    const named = m.technique.name !== '' && m.technique.name !== m.technique.id;
-    const technique = named ? `${m.technique.id} ${m.technique.name}` : m.technique.id;
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId} | Target: ${FLAVOR_LABELS[flavor]}`
-    ];
-    return [`${title}${ruler}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
+    const { title, lines } = headerTexts(rule.meta, FLAVOR_LABELS[flavor], ' | ');
+    const first = `// ── ${lineCommentText(title)} ──`;
+    return [`${first}${'─'.repeat(Math.max(0, HEADER_WIDTH - [...first].length))}`, ...lines.map((line) => `// ${lineCommentText(line)}`)];
 }
 function numberLiteral(value) {
     if (Number.isFinite(value))
@@ -9543,20 +9551,13 @@ function comment(text) {
     return `\`\`\`${splCommentText(text)}\`\`\``;
 }
 function spl_header(rule) {
-    const m = rule.meta;
-    const title = `── ${m.technique.id}: ${m.title} ──`;
-    const ruler = '─'.repeat(Math.max(0, spl_HEADER_WIDTH - 6 - [...splCommentText(title)].length));
-    const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author}; Date: ${m.date}; Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}); Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId}; Target: Splunk Enterprise Security, CIM data model ${rule.spl.source}`
-    ];
+    const { title, lines } = headerTexts(rule.meta, `Splunk Enterprise Security, CIM data model ${rule.spl.source}`, '; ');
+    const first = `── ${title} ──`;
+    const ruler = '─'.repeat(Math.max(0, spl_HEADER_WIDTH - 6 - [...splCommentText(first)].length));
     if (rule.spl.sourceHint !== undefined && rule.spl.sourceHint.trim() !== '') {
         lines.push(`Typical sourcetype: ${rule.spl.sourceHint} (add a sourcetype term to the search to narrow it)`);
     }
-    return [comment(`${title}${ruler}`), ...lines.map(comment)];
+    return [comment(`${first}${ruler}`), ...lines.map(comment)];
 }
 /** Render one planned rule as an SPL search (LF line ends, one trailing newline, deterministic). */
 function renderSpl(rule, options) {
@@ -9812,18 +9813,12 @@ function sqlDialect(state) {
 }
 // ---------------------------------------------------------------------------------------------
 function sql_header(rule, notes) {
-    const m = rule.meta;
-    const title = `-- ── ${lineCommentText(`${m.technique.id}: ${m.title}`)} ──`;
-    const ruler = '─'.repeat(Math.max(0, sql_HEADER_WIDTH - [...title].length));
-    const technique = [m.technique.id, m.technique.name].filter((part) => part !== '').join(' ');
-    const lines = [
-        `Hunt: ${m.hunt.name} (PEAK phase: ${m.hunt.peakPhase})`,
-        `Author: ${m.author} | Date: ${m.date} | Confidence: ${m.level} (${m.confirmed ? 'confirmed' : 'unconfirmed'}) | Status: ${m.status}`,
-        `ATT&CK: ${technique} — ${m.tactic.name}`,
-        `Rule id: ${m.ruleId} | Target: Databricks SQL`,
-        ...notes.map((note) => `Note: ${note}`)
+    const { title, lines } = headerTexts(rule.meta, 'Databricks SQL', ' | ');
+    const first = `-- ── ${lineCommentText(title)} ──`;
+    return [
+        `${first}${'─'.repeat(Math.max(0, sql_HEADER_WIDTH - [...first].length))}`,
+        ...[...lines, ...notes.map((note) => `Note: ${note}`)].map((line) => `-- ${lineCommentText(line)}`)
     ];
-    return [`${title}${ruler}`, ...lines.map((line) => `-- ${lineCommentText(line)}`)];
 }
 /** Render one planned rule as a Databricks SQL query (LF line ends, one trailing newline, deterministic). */
 function renderSql(rule, options) {
@@ -9858,7 +9853,18 @@ function renderSql(rule, options) {
     return `${lines.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/core/wording.ts
+/** The noun for a count: `one` for exactly 1, else `many` (by default `one` + "s"). */
+function pluralNoun(count, one, many = `${one}s`) {
+    return count === 1 ? one : many;
+}
+/** A count with its noun: `1 rule`, `2 rules`. */
+function countOf(count, one, many) {
+    return `${count} ${pluralNoun(count, one, many)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/navigator.ts
+
 /**
  * ATT&CK Navigator layers, format 4.5 (`navigator-layer-format-v4.5.md`): one per hunt and one
  * aggregate (`coverage.json`). Confirmed techniques red, unconfirmed amber (DESIGN.md §3).
@@ -9942,7 +9948,7 @@ function coverageLayer(coverage, catalogue) {
                 tactic: cell.tactic.shortname,
                 confirmed: entry.confirmed,
                 score: entry.hunts.length,
-                comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${plural(entry.hunts.length, 'hunt')}`],
+                comments: [`${entry.confirmed ? 'Confirmed' : 'Not confirmed'} by ${countOf(entry.hunts.length, 'hunt')}`],
                 metadata: entry.hunts.map((file) => ({ name: 'hunt file', value: file }))
             });
         }
@@ -9950,7 +9956,7 @@ function coverageLayer(coverage, catalogue) {
     const hunts = new Set(Object.values(coverage).flatMap((e) => e.hunts));
     return assembleLayer(catalogue, {
         name: 'peak-to-sigma coverage',
-        description: `ATT&CK techniques named by ${plural(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
+        description: `ATT&CK techniques named by ${countOf(hunts.size, 'hunt report')}; red = confirmed in at least one hunt, amber = never confirmed; score = number of hunts.`,
         cells,
         metadata: [{ name: 'hunts', value: String(hunts.size) }],
         links: []
@@ -9999,9 +10005,6 @@ function webLinks(references) {
 /** Deterministic, locale-independent ordering of ATT&CK ids and shortnames. */
 function compareIds(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-function plural(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 /** Layers are written as 2-space JSON with a final newline, like every other output. */
 function serializeLayer(layer) {
@@ -23691,6 +23694,7 @@ function parseEnrichFlags(args, env) {
 
 
 
+
 const USAGE = `usage: peak-to-sigma convert <files, dirs or globs...> --out DIR [options]
 
 Writes, per hunt report, Sigma/KQL/SPL/SQL rules and a Navigator layer into DIR/<hunt>/, plus
@@ -23838,7 +23842,7 @@ function finish(io, output, summary) {
         for (const d of diagnostics)
             io.stderr(`${formatDiagnostic(d)}\n`);
         if (outcome?.applied) {
-            io.stdout(`converted ${summary.converted} of ${convert_plural(summary.hunts ?? 0, 'hunt report')} (${convert_plural(summary.findings ?? 0, 'finding')}, ${convert_plural(summary.rules ?? 0, 'rule')}) into ${summary.outDir}: ` +
+            io.stdout(`converted ${summary.converted} of ${countOf(summary.hunts ?? 0, 'hunt report')} (${countOf(summary.findings ?? 0, 'finding')}, ${countOf(summary.rules ?? 0, 'rule')}) into ${summary.outDir}: ` +
                 `${outcome.written.length} written, ${outcome.unchanged.length} unchanged, ${outcome.deleted.length} deleted\n`);
         }
         else {
@@ -23849,9 +23853,6 @@ function finish(io, output, summary) {
         }
     }
     return failed ? 1 : 0;
-}
-function convert_plural(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/diff.ts
@@ -23935,21 +23936,19 @@ function describeDiff(diff, headTechniques) {
 
 
 
+
 const FORMATS = ['text', 'json'];
-function validate_plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 /** "3 reports checked: 1 with errors (2 errors, 1 warning)". */
 function summarise(fileCount, diagnostics) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const warnings = diagnostics.length - errors.length;
     const filesWithErrors = new Set(errors.map((d) => d.file)).size;
-    const head = `${validate_plural(fileCount, 'report')} checked`;
+    const head = `${countOf(fileCount, 'report')} checked`;
     if (errors.length > 0) {
-        const counts = [validate_plural(errors.length, 'error'), ...(warnings > 0 ? [validate_plural(warnings, 'warning')] : [])].join(', ');
+        const counts = [countOf(errors.length, 'error'), ...(warnings > 0 ? [countOf(warnings, 'warning')] : [])].join(', ');
         return `${head}: ${filesWithErrors} with errors (${counts})`;
     }
-    return `${head}: no errors${warnings > 0 ? ` (${validate_plural(warnings, 'warning')})` : ''}`;
+    return `${head}: no errors${warnings > 0 ? ` (${countOf(warnings, 'warning')})` : ''}`;
 }
 /** Options parsed from the command line; usage errors are thrown as UsageError (exit 2). */
 function parseValidateArgs(args) {
